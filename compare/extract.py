@@ -1,0 +1,272 @@
+"""Extract the target table: one row per commitment or reported figure.
+
+Each numeric quantity in a clause is a row; a plan clause without a number
+that commits to an action (``建立粤港澳大湾区智库``) is a row with a null value.
+
+>>> df = targets_from_text("今年主要预期目标是：国内生产总值增长5%左右；城镇新增就业1200万人以上。", year=2024)
+>>> df.select("indicator", "indicator_key", "value", "unit", "comparator", "direction").rows()
+[('国内生产总值', '国内生产总值', 5.0, '%', '~', 'up'), ('城镇新增就业', '城镇新增就业', 12000000.0, '人', '>=', None)]
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import polars as pl
+
+from compare.quantity import Quantity, find_quantities
+from compare.segment import segment_report, split_clauses
+
+__all__ = ["TARGET_SCHEMA", "extract_targets", "targets_from_text", "indicator_key", "empty_targets"]
+
+TARGET_SCHEMA: dict[str, pl.DataType] = {
+    "id": pl.String, "source": pl.String, "place": pl.String, "level": pl.String, "year": pl.Int64,
+    "part": pl.String, "section": pl.String, "sentence": pl.String, "text": pl.String,
+    "indicator": pl.String, "indicator_key": pl.String, "direction": pl.String,
+    "value": pl.Float64, "value_high": pl.Float64, "unit": pl.String, "comparator": pl.String,
+    "modality": pl.String, "deadline": pl.Int64, "restates": pl.String, "raw": pl.String,
+    "start": pl.Int64, "end": pl.Int64,
+}
+
+MODALITY_WORDS = ("确保", "力争", "争取", "努力", "力求", "务必", "基本")
+_MODALITY_RE = re.compile("|".join(MODALITY_WORDS))
+_UP = re.compile(r"增长|提高|增加|上涨|上升|扩大|增速|涨幅|提升|增至|增幅")
+_DOWN = re.compile(r"下降|降低|减少|压减|下调|缩减|回落|降至|降幅|削减|压缩")
+
+# Verbs of action that open a commitment; a plan clause starting with one is a row even without a number.
+_ACTION_VERBS = (
+    "推动 推进 建立 建设 建成 开设 开通 争取 设立 启动 编制 推行 搭建 完成 实施 开展 加快 打造 深化 制定 创建 举办 "
+    "实现 落实 构建 新建 改造 治理 培育 引进 组建 出台 修订 健全 完善 扩大 提升 提高 优化 强化 加强 支持 鼓励 发展 "
+    "促进 保障 稳定 扶持 整治 修复 开工 竣工 投用 投产 新增 增加 降低 减少 压减 控制 确保 力争 努力 全面 全覆盖 持续 "
+    "继续 坚持 巩固 规划 筹建 申报 创成 引导 培养 设置 配套 升级 整合 试点 探索 部署 组织 举行 召开 办好 做好 抓好 建好"
+).split()
+_ACTION_RE = re.compile("|".join(sorted(_ACTION_VERBS, key=len, reverse=True)))
+
+# Words stripped from the ends of an indicator: verbs, comparators, connectives.
+_LEAD_STRIP = re.compile(
+    r"^(?:(?:今年|全年|明年|力争|确保|争取|努力|力求|务必|基本|全市|全区|全县|全省|全州|全国|我市|我区|我县|我省|"
+    r"主要预期目标是|预期目标是|目标是|实现|完成|达到|推动|推进|新建|建成|建设|改造|治理|打造|开展|新增|推动|实施|加快|启动|"
+    r"其中|以及|和|与|及|、|并|同时|使|让|把|将|要|共|累计|预计|初步核算|继续|保持|再|全面|新开工|开工|竣工|培育|引进|"
+    r"安排|拟安排|拟|计划|发展|提供|帮助|支持|完成了|实现了|对标对表|等|的)+)"
+)
+_TAIL_STRIP = re.compile(
+    r"(?:分别|均|同比|比上年|较上年|年均|平均|增长|下降|提高|降低|增加|减少|上涨|涨幅|增幅|降幅|控制在|达到|达|超过|突破|"
+    r"不低于|不少于|不超过|不高于|至少|低于|少于|不足|大约|约|近|为|是|在|到|了|至|的|实际|名义|保持|稳定在|以上|左右|"
+    r"和|与|及|、|等|共|累计|新增|新建|建成|提升|下降到|提高到|降到|增至|降至|回落到|回落|稳定)+$"
+)
+_TARGET_PREFIX = re.compile(r"^.*?(?:主要)?(?:预期)?目标(?:是|为)|^.*?(?:要求|任务)是")
+
+_DEADLINE_RE = re.compile(r"(?:到|至|在)((?:20|19)\d\d)年|((?:20|19)\d\d)年(?:前|底|末|以前|年底)")
+_PLAN_PERIODS = {"十一五": 2010, "十二五": 2015, "十三五": 2020, "十四五": 2025, "十五五": 2030}
+_PERIOD_END_RE = re.compile(r"“?(十[一二三四五]五)”?(?:期末|末|时期末)")
+_INHERIT_RE = re.compile(r"^(?:同比|比上年|较上年|年均|其中)?$")
+
+
+@lru_cache(maxsize=1)
+def _synonyms() -> list[tuple[str, str]]:
+    """(synonym, key) pairs from the versioned table, longest synonym first."""
+    with resources.files("compare").joinpath("data/indicators.csv").open(encoding="utf-8") as f:
+        rows = [(r["synonym"], r["key"]) for r in csv.DictReader(f)]
+    return sorted(rows, key=lambda r: len(r[0]), reverse=True)
+
+
+def indicator_key(indicator: str | None) -> str | None:
+    """Canonical name of an indicator: the longest synonym it contains, else itself.
+
+    >>> indicator_key("地区生产总值"), indicator_key("单位国内生产总值能耗"), indicator_key("碧道")
+    ('国内生产总值', '单位国内生产总值能耗', '碧道')
+    """
+    if not indicator:
+        return indicator
+    for synonym, key in _synonyms():
+        if synonym in indicator:
+            return key
+    return indicator
+
+
+def _clean_indicator(text: str) -> str:
+    text = _TARGET_PREFIX.sub("", text)
+    text = re.sub(r"[“”\"《》()（）\[\]]", "", text)
+    prev = None
+    while prev != text:
+        prev = text
+        text = _LEAD_STRIP.sub("", text)
+        text = _TAIL_STRIP.sub("", text)
+    return text
+
+
+def _indicator_for(clause: str, quantities: list[Quantity], k: int) -> str:
+    """What quantity k measures: the words before it, or after it when only a verb precedes.
+
+    The first quantity decides the pattern for the whole clause, so
+    ``推动3条地铁线路和5条过江隧道建设`` reads the nouns after each number.
+    """
+    q = quantities[k]
+    left = quantities[k - 1].end if k else 0
+    before = _clean_indicator(clause[left:q.start])
+    noun_after = len(_clean_indicator(clause[:quantities[0].start])) < 2
+    if len(before) >= 2 and not (noun_after and k):
+        return before
+    right = quantities[k + 1].start if k + 1 < len(quantities) else len(clause)
+    after = clause[q.end:right]
+    after = re.split(r"[和与及、]", after)[0] if k + 1 < len(quantities) else after
+    after = _clean_indicator(after)
+    return after or before
+
+
+def _direction(clause: str, pos: int) -> str | None:
+    before = clause[:pos]
+    up = [m.end() for m in _UP.finditer(before)]
+    down = [m.end() for m in _DOWN.finditer(before)]
+    if not up and not down:
+        return None
+    return "up" if max(up, default=-1) > max(down, default=-1) else "down"
+
+
+def _deadline(sentence: str, clause: str, year: int, part: str) -> int | None:
+    for text in (clause, sentence):
+        m = _DEADLINE_RE.search(text)
+        if m:
+            return int(m.group(1) or m.group(2))
+        m = _PERIOD_END_RE.search(text)
+        if m:
+            return _PLAN_PERIODS[m.group(1)]
+    return year if part == "plan" else None
+
+
+def _is_commitment(clause: str) -> bool:
+    """A plan clause without a number that commits to an action."""
+    if len(clause) < 5 or len(clause) > 80:
+        return False
+    m = _ACTION_RE.search(clause[:6])
+    return bool(m)
+
+
+def _shares(indicator: str, n: int) -> list[str] | None:
+    """Split a distributive indicator into its shares: 城乡居民收入 -> 城镇…, 农村…
+
+    >>> _shares("城乡居民人均可支配收入", 2)
+    ['城镇居民人均可支配收入', '农村居民人均可支配收入']
+    >>> _shares("城镇、农村居民人均可支配收入", 2)
+    ['城镇居民人均可支配收入', '农村居民人均可支配收入']
+    """
+    if n == 2 and "城乡" in indicator:
+        return [indicator.replace("城乡", "城镇", 1), indicator.replace("城乡", "农村", 1)]
+    parts = [p for p in re.split(r"[、和与及]", indicator) if p]
+    if len(parts) == n and n > 1:
+        last = parts[-1]
+        head = len(parts[0])
+        tail = last[head:] if len(last) > head + 1 else ""
+        return [p + tail if len(p) <= head and tail else p for p in parts[:-1]] + [last]
+    return None
+
+
+def _row_id(place: str, year: int, clause: str, occurrence: int, index: int) -> str:
+    digest = hashlib.blake2b(f"{place}\x1f{year}\x1f{clause}\x1f{occurrence}\x1f{index}".encode(), digest_size=8)
+    return digest.hexdigest()
+
+
+def extract_targets(report: Any) -> pl.DataFrame:
+    """The target table of one report (an ``ingest.Report`` or anything with its fields)."""
+    rows: list[dict] = []
+    seen_clauses: dict[str, int] = {}
+    first_statement: dict[tuple, str] = {}
+    text, year = report.text, report.year
+    place_id = getattr(report, "place_key", None) or report.place
+    for sentence in segment_report(text, year):
+        if sentence.part == "other" and not re.search(r"\d", sentence.text):
+            continue
+        sentence_text = re.sub(r"\s+", "", sentence.text)
+        previous_indicator: str | None = None
+        for clause in split_clauses(sentence.text, sentence.start):
+            ctext = re.sub(r"\s+", "", clause.text)
+            occurrence = seen_clauses.get(ctext, 0)
+            seen_clauses[ctext] = occurrence + 1
+            quantities = find_quantities(ctext)
+            modality_m = _MODALITY_RE.search(ctext)
+            modality = modality_m.group() if modality_m else None
+            base = {
+                "source": report.source, "place": report.place, "level": report.level, "year": year,
+                "part": sentence.part, "section": sentence.section, "sentence": sentence_text, "text": ctext,
+                "modality": modality, "start": clause.start, "end": clause.end,
+            }
+            if not quantities:
+                if sentence.part == "plan" and _is_commitment(ctext):
+                    indicator = _clean_indicator(ctext) or ctext
+                    rows.append({**base, "id": _row_id(place_id, year, ctext, occurrence, 0),
+                                 "indicator": indicator, "indicator_key": indicator_key(indicator),
+                                 "direction": None, "value": None, "value_high": None, "unit": None,
+                                 "comparator": None, "deadline": _deadline(sentence_text, ctext, year, "plan"),
+                                 "raw": None})
+                continue
+            distributive = "分别" in ctext or "均" in ctext
+            # 分别增长7%和8%左右: the last comparator covers the whole list.
+            if "分别" in ctext and len(quantities) > 1 and quantities[-1].comparator not in ("=", "range"):
+                quantities = [q if q.comparator != "=" else
+                              Quantity(q.value, q.value_high, q.unit, quantities[-1].comparator, q.raw, q.start, q.end)
+                              for q in quantities]
+            indicators = [_indicator_for(ctext, quantities, k) for k in range(len(quantities))]
+            for k, ind in enumerate(indicators):
+                if _INHERIT_RE.match(ind or "") or len(ind) < 2:
+                    if k and len(indicators[k - 1]) >= 2:
+                        indicators[k] = indicators[k - 1]
+                    elif previous_indicator:
+                        indicators[k] = previous_indicator
+            index = 0
+            for k, q in enumerate(quantities):
+                targets = [indicators[k]]
+                if distributive:
+                    shares = _shares(indicators[k], len(quantities)) if "分别" in ctext else None
+                    if shares:
+                        targets = [shares[k]]
+                    elif "均" in ctext and len(quantities) == 1:
+                        targets = _shares(indicators[k], 2) or _shares(indicators[k], 3) or targets
+                for ind in targets:
+                    rows.append({**base, "id": _row_id(place_id, year, ctext, occurrence, index),
+                                 "indicator": ind, "indicator_key": indicator_key(ind),
+                                 "direction": _direction(ctext, q.start), "value": q.value,
+                                 "value_high": q.value_high, "unit": q.unit, "comparator": q.comparator,
+                                 "deadline": _deadline(sentence_text, ctext, year, sentence.part), "raw": q.raw})
+                    index += 1
+            if indicators and len(indicators[-1]) >= 2:
+                previous_indicator = indicators[-1]
+    for row in rows:
+        row["restates"] = None
+        if row["part"] != "plan":
+            continue
+        key = (row["indicator_key"], row["value"], row["value_high"], row["unit"], row["comparator"],
+               row["text"] if row["value"] is None else None)
+        if key in first_statement:
+            row["restates"] = first_statement[key]
+        else:
+            first_statement[key] = row["id"]
+    if not rows:
+        return empty_targets()
+    return pl.DataFrame(rows, schema=TARGET_SCHEMA).select(list(TARGET_SCHEMA))
+
+
+def empty_targets() -> pl.DataFrame:
+    return pl.DataFrame(schema=TARGET_SCHEMA)
+
+
+def targets_from_text(text: str, *, year: int = 2024, place: str = "测试市", level: str = "city",
+                      source: str = "<text>") -> pl.DataFrame:
+    """The target table of a snippet of report text (NFKC applied, as ingest does)."""
+    text = unicodedata.normalize("NFKC", text).replace("\r\n", "\n").replace("\r", "\n")
+    return extract_targets(_SnippetReport(text, source, place, level, year))
+
+
+@dataclass(frozen=True)
+class _SnippetReport:
+    text: str
+    source: str
+    place: str
+    level: str
+    year: int

@@ -1,0 +1,393 @@
+"""The quantity grammar: find the numbers in one clause that are quantities.
+
+A quantity is a numeral (Arabic or Chinese) with its magnitude word, unit and
+comparator: ``1.3万亿斤以上`` is 1.3e12 斤 ``>=``. Numbers that are not
+quantities (years, dates, ordinals, headings, slogans in quotes, plan names,
+version labels, words that merely contain a numeral) are never returned.
+
+The input is a clause after NFKC (so ``％`` is ``%`` and digits are ASCII).
+
+>>> [(q.value, q.unit, q.comparator) for q in find_quantities("城镇新增就业1200万人以上")]
+[(12000000.0, '人', '>=')]
+>>> [(q.value, q.value_high, q.unit, q.comparator) for q in find_quantities("增长6%-6.5%")]
+[(6.0, 6.5, '%', 'range')]
+>>> find_quantities("启动营商环境5.0改革，落实“十四五”规划")
+[]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Quantity", "parse_number", "find_quantities", "COMPARATORS"]
+
+COMPARATORS = (">=", ">", "<=", "<", "~", "range", "=")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    value: float
+    value_high: float | None
+    unit: str | None
+    comparator: str
+    raw: str
+    start: int
+    end: int
+
+
+# --- numerals -----------------------------------------------------------------
+
+_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
+              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN_BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
+_CN_NUMERAL_CHARS = "〇零一二两三四五六七八九十百千万亿"
+
+# Magnitude words after an Arabic numeral, longest first.
+_MAGNITUDES = {"万亿": 1e12, "千万": 1e7, "百万": 1e6, "十万": 1e5, "亿": 1e8, "万": 1e4, "千": 1e3}
+
+
+def _parse_cn_integer(s: str) -> int | None:
+    """Read a Chinese integer numeral strictly; None when it is not one.
+
+    Strict on purpose: ``十四五`` (a plan name) and ``两三`` (an estimate) are
+    not numbers.
+
+    >>> _parse_cn_integer("一千二百万"), _parse_cn_integer("十二"), _parse_cn_integer("一百零五")
+    (12000000, 12, 105)
+    >>> _parse_cn_integer("十四五") is None, _parse_cn_integer("两三") is None
+    (True, True)
+    >>> _parse_cn_integer("二〇二四")
+    2024
+    """
+    if not s:
+        return None
+    # Digit-by-digit form (二〇二四) only when every char is a digit.
+    if len(s) > 1 and all(c in _CN_DIGITS for c in s):
+        if not any(c in "〇零" for c in s):
+            return None  # 两三 / 三五: an estimate, not a number
+        return int("".join(str(_CN_DIGITS[c]) for c in s))
+    total = 0       # completed 亿/万 groups
+    section = 0     # the group below the current big unit
+    digit: int | None = None
+    last_small = 10_000  # the smallest unit seen in this section, to enforce descending order
+    last_big = 10 ** 12
+    zero_pending = False
+    for c in s:
+        if c in _CN_DIGITS:
+            if digit is not None:
+                return None  # two digits in a row: 十四五, 两三
+            digit = _CN_DIGITS[c]
+            if digit == 0:
+                zero_pending = True
+                digit = None
+        elif c in _CN_SMALL_UNITS:
+            unit = _CN_SMALL_UNITS[c]
+            if unit >= last_small:
+                return None
+            if digit is None:
+                if unit != 10 or section or zero_pending:
+                    if unit == 10 and (section or zero_pending):
+                        digit = 1  # 一百一十 written 一百零十 is odd but 一百十 is not
+                    else:
+                        return None
+                else:
+                    digit = 1  # 十二 = 12
+            section += digit * unit
+            digit = None
+            last_small = unit
+            zero_pending = False
+        elif c in _CN_BIG_UNITS:
+            unit = _CN_BIG_UNITS[c]
+            if digit is not None:
+                section += digit
+                digit = None
+            if section == 0 and total == 0:
+                return None
+            if unit >= last_big and not (c == "亿" and last_big == 10_000):
+                return None
+            if c == "亿" and last_big == 10_000:
+                total = (total + section) * unit  # 一万亿
+            else:
+                total += section * unit
+            section = 0
+            last_small = 10_000
+            last_big = unit
+            zero_pending = False
+        else:
+            return None
+    if digit is not None:
+        # 一百五 means 150 colloquially, but reports write 一百五十: keep strict.
+        if last_small not in (10_000, 10) and not zero_pending and section:
+            return None
+        section += digit
+    return total + section
+
+
+def _parse_cn_number(s: str) -> float | None:
+    """Chinese numeral with an optional decimal part (三点五 = 3.5)."""
+    if "点" in s:
+        whole, _, frac = s.partition("点")
+        w = _parse_cn_integer(whole)
+        if w is None or not frac or not all(c in _CN_DIGITS for c in frac):
+            return None
+        return float(f"{w}.{''.join(str(_CN_DIGITS[c]) for c in frac)}")
+    n = _parse_cn_integer(s)
+    return None if n is None else float(n)
+
+
+def parse_number(text: str) -> float | None:
+    """One numeral, Arabic or Chinese, with an optional magnitude word.
+
+    >>> parse_number("1,000"), parse_number("3.5"), parse_number("1.3万亿"), parse_number("两")
+    (1000.0, 3.5, 1300000000000.0, 2.0)
+    >>> parse_number("零点五"), parse_number("十四五") is None
+    (0.5, True)
+    """
+    text = text.strip()
+    m = re.fullmatch(r"(\d+(?:,\d{3})*(?:\.\d+)?)(万亿|千万|百万|十万|亿|万|千)?", text)
+    if m:
+        value = float(m.group(1).replace(",", ""))
+        return value * _MAGNITUDES[m.group(2)] if m.group(2) else value
+    return _parse_cn_number(text)
+
+
+# --- units and comparators ------------------------------------------------------
+
+# Longest first, so 个百分点 wins over 个 and 平方公里 over 公里.
+_UNITS = sorted("""
+个百分点 百分点 % ‰ 元 美元 人民币 人次 万人次 人 户 家 所 座 个 条 项 宗 株 棵 亩 公顷 平方公里 平方千米 平方米 立方米
+公里 千米 米 吨标准煤 吨 千瓦时 千瓦 兆瓦 瓦 度 斤 公斤 千克 克 辆 台 套 张 间 栋 幢 处 件 床 张床位 名 位 次 场 部 艘 架 头 只
+羽 年 个月 天 小时 分钟 倍 类 大类 级 层 批 篇 册 标箱 吨公里 立方 平方 岁 周 日 微克/立方米 微克每立方米 片 块 辆次 单 份 支 对
+元/吨 元/人 万元 种 门 路 班 趟 列 组 轮 段 亿元
+""".split(), key=len, reverse=True)
+_UNIT_RE = "|".join(re.escape(u) for u in _UNITS)
+
+_PREFIX_COMPARATORS = [  # longest first where one contains another
+    ("不低于", ">="), ("不少于", ">="), ("至少", ">="), ("达到", ">="), ("达", ">="),
+    ("超过", ">"), ("高于", ">"), ("多于", ">"), ("突破", ">"),
+    ("不超过", "<="), ("不高于", "<="), ("控制在", "<="),
+    ("低于", "<"), ("少于", "<"), ("不足", "<"),
+    ("大约", "~"), ("约", "~"), ("近", "~"),
+]
+_SUFFIX_COMPARATORS = [("以上", ">="), ("以内", "<="), ("以下", "<="), ("左右", "~"), ("上下", "~")]
+
+_ARABIC = r"\d+(?:,\d{3})+(?![\d,])(?:\.\d+)?|\d+(?:\.\d+)?"
+_CN_NUM = f"[{_CN_NUMERAL_CHARS}]+(?:点[〇零一二三四五六七八九]+)?"
+_MAG = r"万亿|千万|百万|十万|亿|万|千"
+_APPROX = r"多|余"
+_RANGE_SEP = r"\s*(?:-|~|至|到|—|–)\s*"
+
+# One numeral with magnitude, approximation word and unit; ranges are joined later.
+_NUMBER_RE = re.compile(
+    rf"(?P<pct>百分之)?(?P<num>{_ARABIC}|{_CN_NUM})"
+    rf"(?P<approx1>{_APPROX})?(?P<mag>{_MAG})?(?P<approx2>{_APPROX})?"
+    rf"(?P<unit>{_UNIT_RE})?"
+)
+
+# Words made with a numeral that are not quantities (checked on the text around a match).
+_NUMERAL_WORDS = re.compile(
+    "一体|一批|一流|一些|一切|一起|一律|一致|一道|一直|一定|一样|一般|一向|一线|一带一路|一站式|一网|一门|一窗|一件事|一张网|一盘棋"
+    "|统一|唯一|万一|进一步|第一|之一|其一|一方面|一次性|一是|二是|三是|四是|五是|六是|七是|八是|九是|十是"
+    "|千方百计|万众|百姓|百花|百年|千家万户|三农|两岸|三峡|五四|十分|万物|千亿级|百亿级|万亿级|一把手|一揽子"
+    "|两个确立|两个维护|四个意识|四个自信|三公|一号|十大|百强|五年规划|三中全会|四中全会|五中全会|二中全会|六中全会|七中全会"
+    "|一中全会|全会|一次会议|二次会议|三次会议|四次会议|五次会议|六次会议|七次会议|一期|二期|三期|一轮|一手|一环|一带|两翼|一核|多点"
+    "|四川|三亚|九江|十堰|六安|五指山|七台河|二七|九龙|三明|三门峡|四平|双鸭山|一中|二中|三中|零跑动|零距离|零容忍|零增长"
+)
+
+_CN_UNIT_AFTER = re.compile(
+    "(?:万亿|千万|百万|十万|亿|万|千)?(?:多|余)?"
+    "(?:个百分点|百分点|%|个|条|项|宗|株|棵|亩|所|座|家|户|人|元|吨|公里|千米|米|斤|辆|台|套|处|件|名|位|批|年|个月|天|小时|倍|类|级|次|场|张|间|栋|部|艘|平方米|公顷|万|亿)"
+)
+
+
+def _in_quotes(clause: str, pos: int) -> bool:
+    """True when pos lies inside “…” or 《…》 (slogans, plan and document names)."""
+    for open_, close in (("“", "”"), ("《", "》"), ('"', '"'), ("「", "」")):
+        if open_ == close:
+            if clause.count(open_, 0, pos) % 2 == 1:
+                return True
+            continue
+        left = clause.rfind(open_, 0, pos)
+        if left != -1 and clause.rfind(close, 0, pos) < left:
+            return True
+    return False
+
+
+def _prefix_comparator(clause: str, start: int) -> tuple[str | None, int]:
+    before = clause[:start].rstrip()
+    for word, comp in _PREFIX_COMPARATORS:
+        if before.endswith(word):
+            return comp, len(before) - len(word)
+    return None, start
+
+
+def _suffix_comparator(clause: str, end: int) -> tuple[str | None, int]:
+    after = clause[end:end + 3]
+    for word, comp in _SUFFIX_COMPARATORS:
+        if after.startswith(word):
+            return comp, end + len(word)
+    return None, end
+
+
+def _is_not_a_quantity(clause: str, m: re.Match) -> bool:
+    """Years, dates, ordinals, headings, labels and numeral words."""
+    num, start, end = m.group("num"), m.start("num"), m.end()
+    before = clause[:start]
+    after = clause[m.end("num"):]
+    unit = m.group("unit")
+    is_arabic = num[0].isdigit()
+    prev = before[-1:] if before else ""
+    nxt = after[:1]
+    # Glued to Latin letters or formula signs: 5G, C919, PM2.5, 1+18+N, 3D.
+    if re.match(r"[A-Za-z+×*/]", nxt) and unit is None or re.match(r"[A-Za-z+]", prev):
+        return True
+    if prev in "+=-" and before[-2:-1] and not before[-2:-1].isdigit() and prev == "+":
+        return True
+    if _in_quotes(clause, start):
+        return True
+    # Ordinals: 第二轮, 第十四届; 其一.
+    if prev == "第" or (prev in "其初之" and not is_arabic and not m.group("pct")):
+        return True
+    # Headings: 一、 (四) 1. 1、 at the clause start.
+    stripped_before = before.strip()
+    if re.match(r"[、.．]", nxt) and unit is None and stripped_before in ("", "(", "（"):
+        return True
+    if prev in "(（" and re.match(r"[)）]", nxt):
+        return True
+    # Dates and calendar years: 2024年, 3月5日, 二〇二四年, 2024-01-14, 10:40.
+    if is_arabic:
+        plain = num.replace(",", "")
+        if re.fullmatch(r"(1[89]|20)\d\d", plain) and (nxt in ("年", "-", "—", "~", "至", "到", "/", "")
+                                                      or after.startswith(("年", "级", "届"))):
+            if not (m.group("mag") or (unit and unit != "年")):
+                return True
+        if re.match(r"(?:月|日|号|时|点(?!\d)|:\d)", after) and "." not in num:
+            return True
+        if re.match(r"\d{1,2}\.\d{1,2}(?:\.\d{1,2})?$", num) and re.match(r"(?:日|号)", after[len(""):]) is not None:
+            return True
+        # Lists of labels: 1,2,3号线.
+        if unit is None and not m.group("mag") and re.match(r"[,、]\d", after):
+            return True
+        # Version labels: 营商环境5.0, 工业4.0.
+        if re.fullmatch(r"\d+\.0", num) and unit is None and not m.group("mag") and prev and not prev.isdigit():
+            return True
+    else:
+        if _parse_cn_number(num) is None:
+            return True
+        if re.fullmatch(r"[〇零一二三四五六七八九]{4}", num) and nxt == "年":
+            return True  # 二〇二四年
+        if re.match(r"(?:月|日|届|大(?!于)|中全会|次会议|是|者|方面)", after):
+            return True
+        window = clause[max(0, start - 3):end + 3]
+        for w in _NUMERAL_WORDS.finditer(window):
+            ws, we = w.start() + max(0, start - 3), w.end() + max(0, start - 3)
+            if ws < m.end("num") and we > start:
+                return True
+        # A bare Chinese numeral needs a unit or magnitude to be a quantity,
+        # and 一 alone is usually the article "a".
+        if not (unit or m.group("mag") or m.group("pct")) and not _CN_UNIT_AFTER.match(after):
+            return True
+        if num in ("一", "两") and not m.group("mag") and unit not in ("个百分点", "倍", "%"):
+            return True
+    return False
+
+
+def _value_of(m: re.Match) -> float | None:
+    value = parse_number(m.group("num"))
+    if value is None:
+        return None
+    if m.group("mag"):
+        value *= _MAGNITUDES[m.group("mag")]
+    return value
+
+
+def _unit_of(m: re.Match) -> str | None:
+    if m.group("pct"):
+        return "%"
+    unit = m.group("unit")
+    if unit in ("百分点",):
+        return "个百分点"
+    if unit in ("万元", "亿元"):
+        return "元"
+    if unit == "万人次":
+        return "人次"
+    return unit
+
+
+def _unit_scale(m: re.Match) -> float:
+    unit = m.group("unit")
+    return {"万元": 1e4, "亿元": 1e8, "万人次": 1e4}.get(unit or "", 1.0)
+
+
+def find_quantities(clause: str) -> list[Quantity]:
+    """Every quantity in one clause, in order of appearance.
+
+    >>> [(q.value, q.unit, q.comparator) for q in find_quantities("新建学校5所、幼儿园12所")]
+    [(5.0, '所', '='), (12.0, '所', '=')]
+    >>> [(q.value, q.comparator) for q in find_quantities("常住人口6600多万")]
+    [(66000000.0, '>')]
+    >>> [(q.value, q.unit) for q in find_quantities("百分之五")]
+    [(5.0, '%')]
+    """
+    found: list[Quantity] = []
+    matches = list(_NUMBER_RE.finditer(clause))
+    i = 0
+    while i < len(matches):
+        m = matches[i]
+        i += 1
+        if _is_not_a_quantity(clause, m):
+            continue
+        value = _value_of(m)
+        if value is None:
+            continue
+        value *= _unit_scale(m)
+        unit = _unit_of(m)
+        start, end = m.start(), m.end()
+        value_high = None
+        comparator = "="
+        if m.group("approx1") or m.group("approx2"):
+            comparator = ">"
+        # A range: 6%-6.5%, 6-7万人, 8000万至1亿元.
+        if i < len(matches):
+            sep = re.match(_RANGE_SEP, clause[end:])
+            nxt = matches[i]
+            if sep and nxt.start() == end + sep.end() and not m.group("pct") \
+                    and not _is_not_a_quantity(clause, nxt) and not (m.group("approx1") or m.group("approx2")):
+                high = _value_of(nxt)
+                sep_word = sep.group().strip()
+                # 到 after a unit-less first number needs the second's unit: 提高到 is not a range.
+                if high is not None and (unit is None or nxt.group("unit") is None or _unit_of(nxt) == unit) \
+                        and not (sep_word in ("到", "至") and m.group("unit") is None and nxt.group("unit") is None
+                                 and not nxt.group("mag")):
+                    if not m.group("mag") and nxt.group("mag"):
+                        value *= _MAGNITUDES[nxt.group("mag")]
+                    high *= _unit_scale(nxt)
+                    if unit is None or m.group("unit") is None:
+                        unit = _unit_of(nxt)
+                        if m.group("unit") is None and nxt.group("unit") in ("万元", "亿元"):
+                            value *= _unit_scale(nxt)
+                    if high > value:
+                        value_high, comparator, end = high, "range", nxt.end()
+                        i += 1
+        if comparator != "range":
+            prefix, pstart = _prefix_comparator(clause, start)
+            suffix, send = _suffix_comparator(clause, end)
+            if suffix == "~" or (prefix == "~" and suffix is None):
+                comparator = "~"
+            elif suffix:
+                comparator = suffix
+            elif prefix and comparator == "=":
+                comparator = prefix
+            if prefix:
+                start = pstart
+            end = send
+            # A unit after the suffix word: 6个以上 already has it; 5以上个 does not occur.
+            if unit is None and suffix:
+                um = re.match(_UNIT_RE, clause[end:])
+                if um:
+                    unit = um.group()
+                    end += len(unit)
+        found.append(Quantity(value, value_high, unit, comparator, clause[start:end], start, end))
+    return found

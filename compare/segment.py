@@ -1,0 +1,203 @@
+"""Segment a cleaned report into sentences and clauses, each with its part and section.
+
+``part`` is decided per sentence: the report's own headings give the default
+(``一、2023年工作回顾`` is review, ``二、2024年政府工作任务`` is plan), and a
+sentence that reports on the past (``过去一年…``, ``去年…``, ``2023年…增长5.2%``)
+is review even inside a plan section. A fragment without headings is judged
+from its wording alone.
+
+>>> text = "一、2023年工作回顾\\n国内生产总值增长5.2%。\\n二、2024年政府工作任务\\n国内生产总值增长5%左右。"
+>>> [(s.part, s.text) for s in segment_report(text, year=2024)]
+[('review', '国内生产总值增长5.2%。'), ('plan', '国内生产总值增长5%左右。')]
+>>> [c.text for c in split_clauses("增长1,000人，下降3.5%；完成。", 0)]
+['增长1,000人', '下降3.5%', '完成']
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Sentence", "Clause", "segment_report", "split_clauses", "heading_part"]
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str      # as in the report, with its closing punctuation
+    start: int     # offsets in the cleaned report text
+    end: int
+    part: str      # plan | review | other
+    section: str   # heading path, e.g. "二、2024年政府工作任务 > (一)…"
+    paragraph: int
+
+
+@dataclass(frozen=True)
+class Clause:
+    text: str
+    start: int
+    end: int
+
+
+_CN_NUM = "一二三四五六七八九十"
+_LEVEL1 = re.compile(rf"^\s*(?:[{_CN_NUM}]+、|第[{_CN_NUM}]+部分)")
+_LEVEL2 = re.compile(rf"^\s*[(（][{_CN_NUM}]+[)）]")
+# Unnumbered headings (米易 2022: "2021年工作回顾").
+_KEYWORD_HEADING = re.compile(r"(工作回顾|的回顾|工作安排|工作任务|主要任务|目标任务|总体要求|政策取向|工作部署|主要目标|工作建议|自身建设|政府工作)")
+_REVIEW_HEADING = re.compile(r"回顾|过去|总结|成绩|成就")
+_PLAN_HEADING = re.compile(r"安排|任务|目标|要求|部署|建议|今年|取向|打算|思路|自身建设|加强政府|工作重点|举措")
+
+_SENTENCE_END = re.compile(r"[。！？!?]+[”’\"」』)）]*|\n")
+# Clause boundaries: CJK and ASCII punctuation, but not a comma inside 1,000 or a colon in 10:40.
+_CLAUSE_SPLIT = re.compile(r"[，；。：！？]|(?<!\d),|,(?!\d{3}(?!\d))|;|(?<!\d):|:(?!\d)|[!?]")
+
+_REVIEW_CUE = re.compile(
+    r"过去(?:的)?一年|过去五年|五年来|一年来|去年|上年|刚刚过去|已经|累计|回顾|比上年|同比|较上年|完成了|实现了|取得了|达到了|增长了|下降了|提高了|"
+    r"预计全年|初步核算|年均增长"
+)
+_PLAN_CUE = re.compile(r"今年|明年|力争|确保|争取|预期目标|主要目标|目标是|计划|拟|努力|务必|推动|推进|加快")
+_PAST_YEAR = re.compile(r"(?:^|[^\d])((?:19|20)\d\d)年")
+
+
+def heading_part(heading: str, year: int | None) -> str | None:
+    """The part a top-level heading opens, or None when it says nothing.
+
+    >>> heading_part("一、2023年工作回顾", 2024), heading_part("三、2011年的工作", 2011)
+    ('review', 'plan')
+    >>> heading_part("一、关于2014年政府工作", 2015)
+    'review'
+    """
+    years = [int(y) for y in re.findall(r"((?:19|20)\d\d)年", heading)]
+    if _REVIEW_HEADING.search(heading):
+        return "review"
+    if year is not None and years:
+        if max(years) < year:
+            return "review"
+        if max(years) >= year:
+            return "plan"
+    if _PLAN_HEADING.search(heading):
+        return "plan"
+    return None
+
+
+def _sentence_spans(text: str, start: int, end: int):
+    pos = start
+    for m in _SENTENCE_END.finditer(text, start, end):
+        if m.end() > pos:
+            yield pos, m.end()
+        pos = m.end()
+    if pos < end:
+        yield pos, end
+
+
+def _wording_part(sentence: str, year: int | None) -> str | None:
+    """review when the sentence reports the past, plan when it commits, else None."""
+    review = bool(_REVIEW_CUE.search(sentence))
+    if year is not None:
+        years = [int(y) for y in _PAST_YEAR.findall(sentence[:12])]
+        if years and max(years) < year and not re.search(r"到\d{4}年|\d{4}年(?:前|底|末)", sentence[:14]):
+            review = True
+    plan = bool(_PLAN_CUE.search(sentence))
+    if review and not re.search(r"今年|明年|力争|确保|争取|预期目标|目标是|目标为", sentence):
+        return "review"
+    if plan:
+        return "plan"
+    return None
+
+
+def _heading_split(paragraph: str) -> int:
+    """Length of the heading at the start of a numbered paragraph (0 when none).
+
+    A numbered paragraph's first sentence is its heading: ``(四)聚焦…协同力。着眼…``.
+    Some reports glue the heading to the text: ``一、过去五年工作的回顾2007年以来…``.
+    """
+    m = _SENTENCE_END.search(paragraph)
+    first = m.end() if m else len(paragraph)
+    if first <= 60:
+        return first
+    k = _KEYWORD_HEADING.search(paragraph[:40])
+    if k:
+        return k.end()
+    return 0
+
+
+def segment_report(text: str, year: int | None = None) -> list[Sentence]:
+    """Sentences of a cleaned report, with part and section heading path."""
+    sentences: list[Sentence] = []
+    level1 = level2 = ""
+    section_part: str | None = None
+    has_headings = bool(re.search(r"(?m)^\s*[一二三四五六七八九十]+、.{0,30}(回顾|任务|安排|工作|目标|要求)", text)) or \
+        bool(re.search(r"(?m)^.{0,25}(工作回顾|工作安排)\s*$", text))
+    for pno, pm in enumerate(re.finditer(r"[^\n]+", text)):
+        pstart, pend = pm.start(), pm.end()
+        paragraph = pm.group()
+        if not paragraph.strip():
+            continue
+        body_start = pstart
+        stripped = paragraph.strip()
+        is_l1 = bool(_LEVEL1.match(paragraph))
+        is_l2 = bool(_LEVEL2.match(paragraph))
+        is_keyword = not is_l1 and not is_l2 and len(stripped) <= 30 and bool(_KEYWORD_HEADING.search(stripped)) \
+            and not _SENTENCE_END.search(stripped.rstrip("。"))
+        if is_l1 or is_l2 or is_keyword:
+            offset = len(paragraph) - len(paragraph.lstrip())
+            hlen = len(stripped) if is_keyword else _heading_split(stripped)
+            if hlen:
+                heading = stripped[:hlen].rstrip("。")
+                if is_l1 or is_keyword:
+                    level1, level2 = heading, ""
+                    part = heading_part(heading, year)
+                    if part is not None:
+                        section_part = part
+                    elif is_l1 and section_part is None:
+                        section_part = None
+                else:
+                    level2 = heading
+                hs, he = pstart + offset, pstart + offset + hlen
+                sentences.append(Sentence(text[hs:he], hs, he, section_part or "other",
+                                          " > ".join(x for x in (level1, level2) if x), pno))
+                body_start = he
+        section = " > ".join(x for x in (level1, level2) if x)
+        mode: str | None = None  # review mode set by 过去一年… until a plan cue
+        for s, e in _sentence_spans(text, body_start, pend):
+            sent = text[s:e]
+            if not sent.strip():
+                continue
+            wording = _wording_part(sent, year)
+            if wording == "review" and re.match(r"\s*(过去(?:的)?一年|过去五年|五年来|一年来|去年|刚刚过去)", sent):
+                mode = "review"
+            elif wording == "plan" or re.search(r"今年|明年", sent):
+                mode = None
+            if has_headings and section_part is not None:
+                part = section_part
+                if section_part == "plan" and (wording == "review" or mode == "review"):
+                    part = "review"
+            elif has_headings and section_part is None:
+                part = "review" if wording == "review" else "other"
+            else:
+                part = wording or mode or "plan"
+                if mode == "review" and wording != "plan":
+                    part = "review"
+            # Trim leading whitespace so offsets point at the words.
+            lead = len(sent) - len(sent.lstrip())
+            sentences.append(Sentence(sent.strip(), s + lead, s + lead + len(sent.strip()), part, section, pno))
+    return sentences
+
+
+def split_clauses(sentence: str, offset: int) -> list[Clause]:
+    """Clauses of one sentence, with offsets (offset = the sentence's start)."""
+    clauses = []
+    pos = 0
+    for m in _CLAUSE_SPLIT.finditer(sentence):
+        if m.start() > pos:
+            clauses.append((pos, m.start()))
+        pos = m.end()
+    if pos < len(sentence):
+        clauses.append((pos, len(sentence)))
+    out = []
+    for s, e in clauses:
+        chunk = sentence[s:e]
+        lead = len(chunk) - len(chunk.lstrip())
+        chunk = chunk.strip()
+        if chunk and not re.fullmatch(r"[\W_]+", chunk):
+            out.append(Clause(chunk, offset + s + lead, offset + s + lead + len(chunk)))
+    return out
