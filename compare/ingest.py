@@ -1,0 +1,690 @@
+"""Ingest: read report files into clean text plus metadata (the first pipeline step).
+
+A raw file (txt or html; UTF-8, GB18030 or UTF-16; CRLF, web clutter) becomes a
+`Report`: the cleaned text that every later offset indexes into, and the place,
+level and year it belongs to. Metadata comes, in order of trust, from a
+`manifest.csv` beside the corpus, the report's own dateline and title, its
+review heading (`一、2023年工作回顾` -> 2024), collector headers, and the file name.
+When weaker evidence disagrees with the evidence used, a note says so.
+
+>>> clean_text("各位代表：\\r\\n增长６．５％")
+'各位代表:\\n增长6.5%'
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import html
+import html.parser
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+__all__ = [
+    "IngestError",
+    "Report",
+    "decode_bytes",
+    "clean_text",
+    "load_manifest",
+    "find_report_files",
+    "read_report",
+    "read_reports",
+]
+
+REPORT_SUFFIXES = (".txt", ".html", ".htm")
+LEVELS = ("national", "province", "city", "district", "county")
+NATIONAL = "中华人民共和国"
+
+
+class IngestError(Exception):
+    """One input that could not be read. str(err) is ONE line: '<path>: <reason>; <what to do>'."""
+
+    def __init__(self, path: str | Path, reason: str, hint: str):
+        self.path = str(path)
+        self.reason = reason
+        self.hint = hint
+        super().__init__(f"{self.path}: {reason}; {hint}")
+
+
+@dataclass(frozen=True)
+class Report:
+    text: str
+    source: str
+    place: str
+    place_key: str
+    level: str
+    year: int
+    delivered: str | None
+    source_url: str | None
+    sha256: str
+    title: str | None
+    notes: tuple[str, ...] = ()
+
+
+# ---------------------------------------------------------------- decoding
+
+# C0 controls other than tab, LF, CR, plus DEL: plain text has (almost) none.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def decode_bytes(data: bytes, path: str = "<bytes>") -> str:
+    """Decode a report's bytes: UTF-8 (BOM or not), UTF-16 with BOM, else GB18030.
+
+    >>> decode_bytes("政府工作报告".encode("gb18030"))
+    '政府工作报告'
+    >>> decode_bytes(b"\\xef\\xbb\\xbf2024")
+    '2024'
+    """
+    if not data.strip():
+        raise IngestError(path, "the file is empty", "remove it or replace it with the report text")
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as err:
+            raise IngestError(
+                path, f"undecodable UTF-16 at byte {err.start}", "re-save the file as UTF-8"
+            ) from None
+    elif b"\x00" in data:
+        raise IngestError(path, "binary file (contains NUL bytes)", "give the report as .txt or .html text")
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            try:
+                text = data.decode("gb18030")
+            except UnicodeDecodeError as err:
+                raise IngestError(
+                    path,
+                    f"undecodable bytes at byte {err.start} (neither UTF-8, UTF-16 nor GB18030)",
+                    "re-save the file as UTF-8",
+                ) from None
+    if not text.strip():
+        raise IngestError(path, "the file is empty", "remove it or replace it with the report text")
+    controls = len(_CONTROL.findall(text))
+    if "\x00" in text or controls > max(2, len(text) // 100):
+        raise IngestError(path, "binary file (too many control characters)", "give the report as .txt or .html text")
+    return text
+
+
+class _HtmlText(html.parser.HTMLParser):
+    """Collect the visible text of a page; block elements become line breaks."""
+
+    BLOCK = frozenset(
+        "address article aside blockquote br dd div dl dt figcaption footer form h1 h2 h3 h4 h5 h6 "
+        "header hr li main nav ol p pre section table tbody td th thead tr ul title".split()
+    )
+    HIDDEN = frozenset("script style noscript template head svg".split())
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.HIDDEN and tag != "head":
+            self.hidden += 1
+        elif tag in self.BLOCK:
+            self.parts.append("\n")
+
+    def handle_startendtag(self, tag, attrs):
+        if tag in self.BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in self.HIDDEN and tag != "head":
+            self.hidden = max(0, self.hidden - 1)
+        elif tag in self.BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        if not self.hidden:
+            self.parts.append(data)
+
+
+def html_to_text(markup: str) -> str:
+    """Visible text of an HTML page, one block element per line.
+
+    >>> html_to_text("<p>各位代表：</p><script>x=1</script><div>增长5%&amp;</div>")
+    '各位代表：\\n增长5%&'
+    """
+    parser = _HtmlText()
+    parser.feed(markup)
+    parser.close()
+    text = "".join(parser.parts)
+    text = html.unescape(text)  # entities the parser left (e.g. double-escaped)
+    text = re.sub(r"[ \t]*\n[ \t\n]*\n", "\n", text)  # empty blocks leave runs of breaks
+    return text.strip("\n")
+
+
+# ---------------------------------------------------------------- cleaning
+
+_LITERAL_CRLF = re.compile(r"\\r\\n|\\n|\\r")
+_LINE_END = re.compile(r"\r\n?")
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+# A line of 1000+ characters is a page whose line breaks were collapsed to runs
+# of spaces (Shanghai 2020-2024): such a run after text starts a new paragraph.
+_COLLAPSED_LINE = re.compile(r"^[^\n]{1000,}$", re.M)
+_COLLAPSED_BREAK = re.compile(r"(?<=[^\x00-\x7f]|[!?:;,.%)\]])[ \t]{2,}(?=\S)")
+_LOST_PERCENT = re.compile(r"_M_M_")
+_LOST_CHARS = re.compile(r"\?{2,}")
+
+
+def _restore_breaks(match: re.Match) -> str:
+    return _COLLAPSED_BREAK.sub("\n", match.group(0))
+
+
+def _normalise(text: str) -> str:
+    """Line ends, NFKC, invisible characters, collapsed paragraphs, lost `%`."""
+    text = _LITERAL_CRLF.sub("\n", text) if "\\r" in text or "\\n" in text else text
+    text = _LINE_END.sub("\n", text)
+    text = unicodedata.normalize("NFKC", text)
+    text = _INVISIBLE.sub("", text)
+    text = _COLLAPSED_LINE.sub(_restore_breaks, text)
+    return _LOST_PERCENT.sub("%", text)
+
+
+# Whole lines written by a web site or a collector, never by the government.
+_CLUTTER_LINE = re.compile(
+    r"^[ \t]*(?:"
+    r"(?:标题|年份|发文单位|发文时间|报告人|来源URL|来源网址|正文|时间|作者|来源|发布时间|发表时间|信息来源|阅读|阅读量|浏览|浏览次数|点击|评论|字号|字体|标签|责任编辑|编辑|当前位置|您的位置|您当前的位置)[ \t]*:[^\n]*"
+    r"|={5,}|-{5,}"
+    r"|导航菜单[^\n]*|[^\n]*本文仅代表作者观点[^\n]*|[^\n]*免责声明[^\n]*|本文地址[^\n]*"
+    r"|留言与评论[^\n]*|验证码[^\n]*|标签云|阅读排行|本栏最新|本栏推荐|相关文章|相关评论|相关新闻|相关报道[:]?|延伸阅读"
+    r"|分享到[:]?|上一篇[:]?[^\n]*|下一篇[:]?[^\n]*|[^\n]*ICP备[^\n]*|[^\n]*公网安备[^\n]*|网站标识码[^\n]*"
+    r"|[^\n]{0,20}版权所有[^\n]{0,40}|主办[:单][^\n]{0,40}|技术支持[:][^\n]{0,40}|扫一扫[^\n]{0,30}"
+    r"|[^\n]{0,80}记者[^\n]{0,20}摄|[^\n]{0,60}(?:作|做)政府工作报告[^\n]{0,10}\.[^\n]{0,30}摄"
+    r"|[^\n]{0,20}\d{4}年(?:[^\n]{0,4})?政府工作报告|\d{2}-\d{2}|\d{1,6}"
+    r"|首页[^\n]{0,6}>[^\n]*|>>?|\||[【】\[\]]|打印|下载|全屏|收藏|加大|还原|减小|大|中|小|A-|A\+|关闭窗口|打印本页|【关闭[^\n]*"
+    r"|QQ空间|新浪微博|人人网|开心网|百度空间|和讯|天涯社区|微信|微博|·|・"
+    r"|内容摘要:[^\n]*(?:\n[^\n]*\.{3,}[ \t]*(?=\n|$))?"
+    r")[ \t]*(?:\n|$)",
+    re.M,
+)
+# Clutter glued onto the end of a report line (zhumadian 2012).
+_CLUTTER_TAIL = re.compile(r"(?:扫一扫在手机打开当前页|【关闭当前页面】|政府工作报告[^\n]{0,30}发布日期:)[^\n]*")
+
+# Where the report itself starts: the dateline or the salutation.
+_NUM = r"[0-9〇零○ΟOo一二三四五六七八九十]"
+_DATE = rf"({_NUM}{{4}})[ \t]*年[ \t]*({_NUM}{{1,3}})[ \t]*月[ \t]*({_NUM}{{1,3}})[ \t]*日"
+_CONGRESS = r"人民代表大[会會]"
+_DATELINE = re.compile(
+    rf"{_DATE}(?=[^\n]{{0,50}}?(?:{_CONGRESS}|人大)[^\n]{{0,30}}?[会會][议議])"
+    rf"|(?:^|\n)[ \t]*(?:政府工作报告)?[ \t]*\([ \t]*{_DATE}(?=[^\n]{{0,20}}\)[ \t]*(?:\n|$))"
+    rf"|(?:^|\n)[ \t]*(?:政府工作报告)?[ \t]*[—―\-]{{1,2}}[ \t]*{_DATE}",
+)
+_SALUTATION = re.compile(r"各位代表[:!,]")
+_TITLE_LINE = re.compile(r"^[ \t]*政[ \t?]*府[ \t?]*工[ \t?]*作[ \t?]*报[ \t?]*告[ \t]*$", re.M)
+# After the closing paragraph: the page around the report resumes.
+_PAGE_RESUMES = re.compile(
+    r"^[ \t]*(?:分享到|上一篇|下一篇|相关文章|相关新闻|相关报道|相关评论|延伸阅读|责任编辑|免责声明|本文仅代表作者观点"
+    r"|本文地址|标签[:云]|阅读排行|扫一扫|打印本页|【[ \t]*打印|【关闭|关闭窗口|来源:[^\n]{0,20}$|[^\n]{0,20}ICP备|[^\n]{0,20}版权所有)",
+    re.M,
+)
+_PREFIX_CLUTTER = re.compile(r"发布时间|发布日期|信息来源|来源:|分享|打印|浏览|字体|首页")
+
+
+def _report_end(text: str) -> int:
+    """Where the page resumes after the closing paragraph (or the text's end)."""
+    closing = text.rfind("各位代表")
+    # without a salutation to anchor on, only the second half can be the page's tail
+    after = closing if closing >= 0 else len(text) // 2
+    end = _PAGE_RESUMES.search(text, after)
+    return end.start() if end else len(text)
+
+
+def _report_start(text: str) -> int:
+    """Where the report starts: its title line, dateline or salutation (0 if none is found)."""
+    starts = [m.start() for m in (_DATELINE.search(text), _SALUTATION.search(text)) if m]
+    if not starts:
+        return 0
+    start = min(starts)
+    if text[start] == "\n":
+        start += 1
+    line_start = text.rfind("\n", 0, start) + 1
+    if not _PREFIX_CLUTTER.search(text, line_start, start):
+        start = line_start
+    # keep the title line (政府工作报告) standing just above the dateline
+    head = text[max(0, start - 40) : start]
+    title = list(_TITLE_LINE.finditer(head))
+    if title and head[title[-1].end() :].strip() == "":
+        start = max(0, start - 40) + title[-1].start()
+    return start
+
+
+def _strip_clutter(text: str) -> str:
+    text = text[: _report_end(text)]
+    text = _CLUTTER_LINE.sub("", text)
+    text = _CLUTTER_TAIL.sub("", text)
+    text = text[_report_start(text) :]
+    return text.strip("\n ") + "\n"
+
+
+def clean_text(text: str) -> str:
+    """NFKC, '\\n' line ends (also literal '\\r\\n'), paragraphs restored, web clutter removed.
+
+    >>> clean_text("标题：2024年某县政府工作报告\\n=====\\n各位代表：\\n现在，我代表县人民政府。\\n分享到：\\nQQ空间")
+    '各位代表:\\n现在,我代表县人民政府。\\n'
+    """
+    return _strip_clutter(_normalise(text))
+
+
+# ---------------------------------------------------------------- places
+
+_DATA = Path(__file__).resolve().parent / "data"
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> tuple[dict[str, list[tuple[str, str]]], dict[str, str]]:
+    """name -> [(level, parent)], and province/prefecture name -> its parent."""
+    by_name: dict[str, list[tuple[str, str]]] = {}
+    with open(_DATA / "places.csv", encoding="utf-8", newline="") as f:
+        rows = csv.DictReader(line for line in f if not line.startswith("#"))
+        for row in rows:
+            by_name.setdefault(row["name"], []).append((row["level"], row["parent"]))
+    upper = {name: entries[0][1] for name, entries in by_name.items() if entries[0][0] in ("province", "city")}
+    return by_name, upper
+
+
+def _short_name(name: str) -> str:
+    """广西壮族自治区 -> 广西, 驻马店市 -> 驻马店, 延边朝鲜族自治州 -> 延边."""
+    short = re.sub(r"(?:(?:[\u4e00-\u9fff]{1,3}?族)+)?(?:自治区|自治州|特别行政区|省|市|地区|盟|县|区)$", "", name)
+    return short if len(short) >= 2 else name
+
+
+def _full_name(name: str, context: str = "") -> str:
+    """The full administrative name: 安国市 -> 河北省保定市安国市; unknown names stay as written.
+
+    `name` may already hold a chain (广州市海珠区). `context` (the text) chooses between
+    namesakes in different prefectures.
+    """
+    by_name, upper = _gazetteer()
+    chain = _split_chain(name)
+    if not chain:
+        return name
+    last = chain[-1]
+    entries = by_name.get(last, [])
+    if len(entries) > 1:  # namesakes: the parent written before it, or the one the text names most
+        written = [e for e in entries if e[1] in chain[:-1]]
+        entries = written or sorted(entries, key=lambda e: -context.count(_short_name(e[1])))[:1]
+    if not entries:
+        return name
+    parents: list[str] = []
+    parent = entries[0][1]
+    while parent:
+        parents.append(parent)
+        parent = upper.get(parent, "")
+    full = "".join(reversed(parents)) + last
+    # a chain written in the text must agree with the gazetteer, else keep the text's name
+    return full if all(part in full for part in chain) else name
+
+
+def _split_chain(name: str) -> list[str]:
+    """'(广东省)广州市海珠区' -> ['广东省', '广州市', '海珠区'] by gazetteer names, longest first."""
+    by_name, _ = _gazetteer()
+    name = re.sub(r"[()\s]", "", name)
+    parts: list[str] = []
+    i = 0
+    while i < len(name):
+        for j in range(len(name), i, -1):
+            if name[i:j] in by_name:
+                parts.append(name[i:j])
+                i = j
+                break
+        else:
+            return [name] if not parts else parts + [name[i:]]
+    return parts
+
+
+def _level_of(full: str, name_as_written: str) -> str:
+    by_name, _ = _gazetteer()
+    last = _split_chain(name_as_written)[-1] if name_as_written else full
+    entries = by_name.get(last)
+    if entries:
+        return entries[0][0]
+    if re.search(r"(?:自治区|省)$", last):
+        return "province"
+    if re.search(r"(?:自治州|地区|盟)$", last):
+        return "city"
+    if last.endswith("区"):
+        return "district"
+    if re.search(r"(?:县|旗)$", last):
+        return "county"
+    return "city"
+
+
+# ---------------------------------------------------------------- metadata
+
+_CN_DIGIT = {"〇": 0, "零": 0, "○": 0, "Ο": 0, "O": 0, "o": 0, "一": 1, "二": 2, "三": 3, "四": 4,
+             "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def _number(text: str) -> int:
+    """'2019', '二〇一九', '二O一二', '二00五', '十二', '二十三' -> int.
+
+    >>> [_number(s) for s in ("二〇一九", "二O一二", "二00五", "十二", "二十三", "3")]
+    [2019, 2012, 2005, 12, 23, 3]
+    """
+    if text.isascii() and text.isdigit():
+        return int(text)
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (_CN_DIGIT.get(tens, 1) if tens else 1) * 10 + (_CN_DIGIT.get(ones, 0) if ones else 0)
+    return int("".join(str(_CN_DIGIT[c]) if c in _CN_DIGIT else c for c in text))
+
+
+_PLACE = r"(?:(?!召开|举行|的|在)[\u4e00-\u9fff()]){1,15}?(?:自治区|自治州|自治县|特别行政区|省|市|县|区|州|盟|旗|地区)"
+_DATELINE_PLACE = re.compile(rf"(?:^|(?<=[在日的\n—―\- \t]))(?![在于])({_PLACE})第[0-9一二三四五六七八九十]+届{_CONGRESS}")
+_ON_BEHALF = re.compile(rf"我代表({_PLACE})(?:第[一二三四五六七八九十]+届)?人民政府")
+_HEAD_OF = re.compile(rf"({_PLACE})(?:人民政府)?(?:代|副)?(?:省长|市长|县长|区长|主席|州长|盟长|旗长)")
+_TITLE_PLACE = re.compile(rf"^[ \t]*(?:标题:)?[ \t]*(?:\d{{4}}年)?({_PLACE})(?:\d{{4}}年)?(?:人民)?政府工作报告", re.M)
+_STATE_COUNCIL = re.compile(
+    r"代表(?:中华人民共和国|中華人民共和國)?[国國][务務]院|受(?:中共中央和)?[国國][务務]院的?委托"
+    r"|[国國][务務]院[总總]理|根据[国國][务務]院的决定"
+    rf"|第[一二三四五六七八九十]+届全[国國]{_CONGRESS}第[一二三四五六七八九十]+次[会會][议議]"
+)
+_REVIEW = re.compile(
+    r"^[ \t]*(?:[一二三四五六七八九十]+[、.]|\(?[一二三四五六七八九十]\)?)?[ \t]*"
+    r"(?:首先报告)?[^\n]{0,16}?(\d{4})年[^\n\d]{0,12}?(?:政府|国内)?工作的?回顾",
+    re.M,
+)
+_HEADER_YEAR = re.compile(r"^[ \t]*年份:[ \t]*(\d{4})", re.M)
+_HEADER_TITLE = re.compile(r"^[ \t]*标题:[ \t]*([^\n]+)", re.M)
+_TITLE_YEAR = re.compile(rf"({_NUM}{{4}})年[^\n]{{0,20}}?政府工作报告")
+_FILE_YEAR = re.compile(r"(?<!\d)(19[4-9]\d|20\d\d)(?!\d)")
+_SELF_LEVEL = re.compile(r"全(省|市|县|区|州)|我(省|市|县|区|国|國)")
+# The sessions of the National People's Congress by year (the State Council report is
+# delivered to one each year): first session of the 5th congress onward is regular.
+_NPC_SESSION = re.compile(r"(?:向|在)[ \t]*第([一二三四五六七八九十]+)届全[国國]人民代表大[会會]第([一二三四五六七八九十]+)次[会會]")
+_NPC_EARLY = {(1, 1): 1954, (1, 2): 1955, (1, 3): 1956, (1, 4): 1957, (1, 5): 1958, (2, 1): 1959,
+              (2, 2): 1960, (2, 3): 1962, (2, 4): 1963, (3, 1): 1964, (4, 1): 1975}
+
+
+def _npc_year(congress: int, session: int) -> int | None:
+    if (congress, session) in _NPC_EARLY:
+        return _NPC_EARLY[(congress, session)]
+    if congress == 5:
+        return 1977 + session
+    if congress >= 6 and 1 <= session <= 5:
+        return 1983 + (congress - 6) * 5 + session - 1
+    return None
+
+
+def _date_of(match: re.Match, offset: int = 0) -> tuple[int, int, int] | None:
+    groups = [g for g in match.groups() if g is not None]
+    try:
+        year, month, day = (_number(g) for g in groups[:3])
+    except (ValueError, KeyError):
+        return None
+    if 1900 <= year <= 2100 and 1 <= month <= 12 and 1 <= day <= 31:
+        return year, month, day
+    return None
+
+
+def _place_from_text(body: str, title: str | None) -> tuple[str | None, str]:
+    """(the place as the report writes it, or None; where it was found)."""
+    head = body[:4000]
+    dateline_place = _DATELINE_PLACE.search(head)
+    if dateline_place and "全国" not in dateline_place.group(1):
+        return dateline_place.group(1), "dateline"
+    if _STATE_COUNCIL.search(head):
+        return NATIONAL, "text"
+    for pattern in (_ON_BEHALF, _HEAD_OF):
+        m = pattern.search(head)
+        if m and len(m.group(1)) >= 2 and not re.fullmatch(r"本?[省市县区州]", m.group(1)):
+            return m.group(1), "text"
+    m = _TITLE_PLACE.search(title or "")
+    if m:
+        return m.group(1), "title"
+    return None, ""
+
+
+def _place_by_frequency(body: str) -> str | None:
+    """The unit the text names most, at the level it speaks of itself (全市, 我县; 我国 for the State Council)."""
+    levels = Counter(m.group(1) or m.group(2) for m in _SELF_LEVEL.finditer(body))
+    if not levels:
+        return None
+    suffix = levels.most_common(1)[0][0]
+    if suffix in "国國":
+        return NATIONAL
+    level_of = {"省": "province", "市": "city", "州": "city", "县": "county", "区": "district"}
+    top = levels.most_common(1)[0][1]
+    # a county report speaks of 全县 and of its prefecture's 全市 alike: any level that is close competes
+    wanted = {level_of[s] for s, n in levels.items() if s in level_of and n * 2 >= top}
+    by_name, _ = _gazetteer()
+    # every name competes, so that a longer name (雄安新区) is not counted as a shorter one (安新)
+    counts = Counter(_names_pattern(tuple(by_name)).findall(body))
+    short_to_full = {_short_name(n): n for n in by_name}
+    totals: Counter = Counter()
+    for found, count in counts.items():
+        name = short_to_full.get(found, found)
+        if any(e[0] in wanted for e in by_name.get(name, ())):
+            totals[name] += count
+    if not totals:
+        return None
+    best, count = totals.most_common(1)[0]
+    return best if count >= 2 else None
+
+
+@lru_cache(maxsize=8)
+def _names_pattern(names: tuple[str, ...]) -> re.Pattern:
+    forms = sorted({f for n in names for f in (n, _short_name(n))}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, forms)))
+
+
+def _infer(norm: str, body: str, path: Path) -> dict:
+    """Place, level, year, delivered, title and notes from the text and the file name."""
+    notes: list[str] = []
+    meta: dict = {"delivered": None}
+
+    # title: the collector's 标题, else the page's own title line
+    header_title = _HEADER_TITLE.search(norm[:3000])
+    title = header_title.group(1).strip() if header_title else None
+    if not title:
+        m = re.search(r"^[ \t]*([^\n]{0,40}政府工作报告[^\n]{0,40})$", norm[:3000], re.M)
+        title = re.sub(r"[ \t?]+", "", m.group(1)) if m else None
+    meta["title"] = title
+
+    # year evidence, strongest first
+    evidence: list[tuple[str, int]] = []
+    dateline = None
+    for m in _DATELINE.finditer(norm[:20000]):
+        line_start = norm.rfind("\n", 0, m.start()) + 1
+        if norm.startswith(("标题", "内容摘要"), line_start):
+            continue
+        dateline = _date_of(m)
+        if dateline:
+            break
+    if dateline:
+        y, mo, d = dateline
+        meta["delivered"] = f"{y:04d}-{mo:02d}-{d:02d}"
+        evidence.append(("the dateline", y))
+    npc = _NPC_SESSION.search(body[:3000])
+    if npc:
+        y = _npc_year(_number(npc.group(1)), _number(npc.group(2)))
+        if y:
+            evidence.append(("the congress session", y))
+    review = _REVIEW.search(body[:20000])
+    if review and 1900 < int(review.group(1)) < 2100:
+        evidence.append(("the review heading", int(review.group(1)) + 1))
+    if title:
+        m = _TITLE_YEAR.search(title)
+        if m:
+            try:
+                evidence.append(("the title", _number(m.group(1))))
+            except (ValueError, KeyError):
+                pass
+    header_year = _HEADER_YEAR.search(norm[:2000])
+    if header_year:
+        evidence.append(("the header 年份", int(header_year.group(1))))
+    for part in [path.stem, *(p.name for p in path.parents)][:3]:
+        m = _FILE_YEAR.search(part)
+        if m:
+            evidence.append(("the file name", int(m.group(1))))
+            break
+    if evidence:
+        used_from, year = evidence[0]
+        meta["year"] = year
+        for source, other in evidence[1:]:
+            if other != year:
+                notes.append(f"{source} says {other} but {used_from} says {year}: used {year}")
+    else:
+        meta["year"] = None
+
+    # place
+    written, _ = _place_from_text(body, title)
+    if written is None:
+        written = _place_by_frequency(body)
+        if written:
+            notes.append(f"no place named in the dateline or title: {written} is the unit the text names most")
+    if written == NATIONAL:
+        meta.update(place=NATIONAL, level="national")
+    elif written:
+        full = _full_name(written, body)
+        meta.update(place=full, level=_level_of(full, written))
+        if full == re.sub(r"[()\s]", "", written) and len(_split_chain(written)) == 1 and meta["level"] not in ("province",):
+            if written not in _gazetteer()[0]:
+                notes.append(f"{written} is not in the gazetteer: kept the name as written")
+    else:
+        meta.update(place=None, level=None)
+    meta["notes"] = notes
+    return meta
+
+
+# ---------------------------------------------------------------- files
+
+def load_manifest(folder: Path) -> dict[Path, dict]:
+    """folder/manifest.csv rows keyed by the resolved report path; {} if there is none."""
+    folder = Path(folder)
+    manifest_path = folder / "manifest.csv"
+    if not manifest_path.is_file():
+        return {}
+    rows: dict[Path, dict] = {}
+    try:
+        with open(manifest_path, encoding="utf-8-sig", newline="") as f:
+            reader = csv.DictReader(f)
+            missing = {"path", "place", "level", "year"} - set(reader.fieldnames or ())
+            if missing:
+                raise IngestError(manifest_path, f"manifest lacks columns {sorted(missing)}",
+                                  "add columns path,place,level,year")
+            for row in reader:
+                if row.get("path"):
+                    rows[(folder / row["path"]).resolve()] = {k: (v or "").strip() for k, v in row.items() if k}
+    except (UnicodeDecodeError, csv.Error) as err:
+        raise IngestError(manifest_path, f"unreadable manifest ({err})", "save it as UTF-8 CSV") from None
+    return rows
+
+
+def find_report_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Report files among `paths`: files as given, folders searched recursively; sorted."""
+    found: set[Path] = set()
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            found.update(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES)
+        elif p.name != "manifest.csv":
+            found.add(p)
+    return sorted(f for f in found if f.name != "manifest.csv")
+
+
+def read_report(path: str | Path, manifest: dict | None = None) -> Report:
+    """Read one report file; `manifest` is what `load_manifest` returns (or None)."""
+    source = str(path)
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise IngestError(source, f"cannot read the file ({err.strerror or err})", "check the path") from None
+    raw = decode_bytes(data, source)
+    if path.suffix.lower() in (".html", ".htm") or re.match(r"\s*<(?:!doctype html|html)", raw[:200], re.I):
+        raw = html_to_text(raw)
+    norm = _normalise(raw)
+    text = _strip_clutter(norm)
+    if not text.strip():
+        raise IngestError(source, "no report text left after removing web clutter", "check that the file holds a report")
+    meta = _infer(norm, text, path.resolve())
+    notes = meta["notes"]
+    if "_M_M_" in raw:
+        notes.append(f"{raw.count('_M_M_')} lost '%' signs (written _M_M_) restored")
+    lost = sum(len(m) for m in _LOST_CHARS.findall(text))
+    if lost:
+        notes.append(f"{lost} characters lost in the source (shown as ????)")
+
+    row = (manifest or {}).get(path.resolve())
+    if row:
+        if row.get("year"):
+            m_year = int(row["year"])
+            if meta["year"] is not None and m_year != meta["year"]:
+                notes.append(f"the text says {meta['year']} but the manifest says {m_year}: used {m_year}")
+            meta["year"] = m_year
+        if row.get("place"):
+            if meta["place"] and not row["place"].endswith(meta["place"]):
+                notes.append(f"the text says {meta['place']} but the manifest says {row['place']}: used the manifest")
+            meta["place"] = row["place"]
+        if row.get("level") in LEVELS:
+            meta["level"] = row["level"]
+        elif meta["place"] and row.get("place"):
+            meta["level"] = _level_of(meta["place"], meta["place"])
+    if meta["year"] is None:
+        raise IngestError(source, "no recognisable year (no dateline, review heading, title or year in the file name)",
+                          "add a manifest.csv row (path,place,level,year) or name the file after the year")
+    if not meta["place"]:
+        raise IngestError(source, "no recognisable place (no dateline, 我代表…人民政府 or title naming it)",
+                          "add a manifest.csv row (path,place,level,year)")
+    return Report(
+        text=text,
+        source=source,
+        place=meta["place"],
+        place_key=(row or {}).get("place_key") or meta["place"],
+        level=meta["level"],
+        year=meta["year"],
+        delivered=meta["delivered"],
+        source_url=(row or {}).get("source_url") or None,
+        sha256=hashlib.sha256(data).hexdigest(),
+        title=meta["title"],
+        notes=tuple(dict.fromkeys(notes)),
+    )
+
+
+def read_reports(paths: Iterable[str | Path], use_manifest: bool = True) -> tuple[list[Report], list[IngestError]]:
+    """Read every report under `paths`; bad files become errors and the rest still load.
+
+    Two or more reports for one (place_key, year) are all kept out, each error naming the others.
+    """
+    paths = [Path(p) for p in paths]
+    manifest: dict[Path, dict] = {}
+    errors: list[IngestError] = []
+    if use_manifest:
+        folders = {p for p in paths if p.is_dir()} | {p.parent for p in paths if not p.is_dir()}
+        for folder in sorted(folders):
+            manifests = [folder / "manifest.csv"] + (sorted(folder.rglob("manifest.csv")) if folder in paths else [])
+            for m in dict.fromkeys(manifests):
+                try:
+                    manifest.update(load_manifest(m.parent))
+                except IngestError as err:
+                    errors.append(err)
+    reports: list[Report] = []
+    for file in find_report_files(paths):
+        try:
+            reports.append(read_report(file, manifest))
+        except IngestError as err:
+            errors.append(err)
+    by_key: dict[tuple[str, int], list[Report]] = {}
+    for r in reports:
+        by_key.setdefault((r.place_key, r.year), []).append(r)
+    kept = []
+    for r in reports:
+        same = by_key[(r.place_key, r.year)]
+        if len(same) == 1:
+            kept.append(r)
+            continue
+        others = ", ".join(o.source for o in same if o is not r)
+        errors.append(IngestError(
+            r.source, f"two reports for {r.place_key} {r.year} (also {others}); both left out",
+            "remove the duplicate or fix its year/place in manifest.csv",
+        ))
+    return kept, errors
