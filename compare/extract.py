@@ -24,7 +24,8 @@ import polars as pl
 from compare.quantity import Quantity, find_quantities
 from compare.segment import segment_report, split_clauses
 
-__all__ = ["TARGET_SCHEMA", "extract_targets", "targets_from_text", "indicator_key", "empty_targets"]
+__all__ = ["TARGET_SCHEMA", "extract_targets", "targets_from_text", "indicator_key", "canonical_keys",
+           "empty_targets"]
 
 TARGET_SCHEMA: dict[str, pl.DataType] = {
     "id": pl.String, "source": pl.String, "place": pl.String, "level": pl.String, "year": pl.Int64,
@@ -66,6 +67,7 @@ _TARGET_PREFIX = re.compile(r"^.*?(?:主要)?(?:预期)?目标(?:是|为)|^.*?(?
 _DEADLINE_RE = re.compile(r"(?:到|至|在)((?:20|19)\d\d)年|((?:20|19)\d\d)年(?:前|底|末|以前|年底)")
 _PLAN_PERIODS = {"十一五": 2010, "十二五": 2015, "十三五": 2020, "十四五": 2025, "十五五": 2030}
 _PERIOD_END_RE = re.compile(r"“?(十[一二三四五]五)”?(?:期末|末|时期末)")
+_TARGET_LIST_RE = re.compile(r"预期目标|主要目标|目标是|目标为")
 _INHERIT_RE = re.compile(r"^(?:同比|比上年|较上年|年均|其中)?$")
 
 
@@ -75,6 +77,12 @@ def _synonyms() -> list[tuple[str, str]]:
     with resources.files("compare").joinpath("data/indicators.csv").open(encoding="utf-8") as f:
         rows = [(r["synonym"], r["key"]) for r in csv.DictReader(f)]
     return sorted(rows, key=lambda r: len(r[0]), reverse=True)
+
+
+@lru_cache(maxsize=1)
+def canonical_keys() -> frozenset[str]:
+    """The keys of the synonym table: indicators the project knows by name."""
+    return frozenset(key for _, key in _synonyms())
 
 
 def indicator_key(indicator: str | None) -> str | None:
@@ -185,11 +193,14 @@ def extract_targets(report: Any) -> pl.DataFrame:
             continue
         sentence_text = re.sub(r"\s+", "", sentence.text)
         previous_indicator: str | None = None
-        for clause in split_clauses(sentence.text, sentence.start):
-            ctext = re.sub(r"\s+", "", clause.text)
+        clauses = [(c, re.sub(r"\s+", "", c.text)) for c in split_clauses(sentence.text, sentence.start)]
+        found = [find_quantities(ctext) for _, ctext in clauses]
+        # In a list of targets (主要预期目标是…), a clause without a number is a target too: 进出口回稳向好.
+        target_list = sentence.part == "plan" and (
+            sum(1 for q in found if q) >= 2 or bool(_TARGET_LIST_RE.search(sentence_text)) and any(found))
+        for (clause, ctext), quantities in zip(clauses, found):
             occurrence = seen_clauses.get(ctext, 0)
             seen_clauses[ctext] = occurrence + 1
-            quantities = find_quantities(ctext)
             modality_m = _MODALITY_RE.search(ctext)
             modality = modality_m.group() if modality_m else None
             base = {
@@ -198,7 +209,7 @@ def extract_targets(report: Any) -> pl.DataFrame:
                 "modality": modality, "start": clause.start, "end": clause.end,
             }
             if not quantities:
-                if sentence.part == "plan" and _is_commitment(ctext):
+                if sentence.part == "plan" and (_is_commitment(ctext) or (target_list and 4 <= len(ctext) <= 30)):
                     indicator = _clean_indicator(ctext) or ctext
                     rows.append({**base, "id": _row_id(place_id, year, ctext, occurrence, 0),
                                  "indicator": indicator, "indicator_key": indicator_key(indicator),

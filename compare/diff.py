@@ -1,0 +1,212 @@
+"""Label how commitments changed between two reports, and check promises against outcomes.
+
+``diff_tables`` pairs the plan rows of report A with those of report B
+(``match.match_targets``), labels each pair or unpaired row (continued, raised,
+lowered, dropped, new, with flags), and for every plan row of A looks in B's
+review part for the figure that reports on it (met, above, below,
+not_reported). The result has DESIGN.md's JSON shape.
+
+>>> from compare.extract import targets_from_text
+>>> a = targets_from_text("主要目标：国内生产总值增长5%左右；城镇新增就业1200万人左右。", year=2023)
+>>> b = targets_from_text("过去一年，国内生产总值增长5.2%。主要目标：国内生产总值增长5%左右；城镇新增就业1200万人以上。", year=2024)
+>>> d = diff_tables(a, b)
+>>> [(c["status"], c["comparator_changed"], c["outcome"] and c["outcome"]["status"]) for c in d["changes"]]
+[('continued', False, 'met'), ('continued', True, 'not_reported')]
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+import polars as pl
+
+from compare.match import match_targets, mask_numbers
+
+__all__ = ["STATUSES", "FLAGS", "diff_tables", "diff_reports", "classify_pair", "outcome_for", "report_meta",
+           "DEFAULT_TOLERANCE"]
+
+STATUSES = ("continued", "raised", "lowered", "dropped", "new")
+FLAGS = ("comparator_changed", "modality_changed", "reworded", "value_added", "value_removed")
+DEFAULT_TOLERANCE = 0.10
+
+_HEADLINE_RE = re.compile(r"预期目标|主要目标|发展目标|目标是")
+_AVERAGE_RE = re.compile(r"年均|平均每年|累计")
+_FIVE_YEAR_RE = re.compile(r"五年|十[一二三四五]五")
+
+
+def _midpoint(row: dict) -> float:
+    if row["value_high"] is not None:
+        return (row["value"] + row["value_high"]) / 2
+    return row["value"]
+
+
+def _same(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def classify_pair(old: dict | None, new: dict | None) -> dict[str, Any]:
+    """Status and flags of one pair (or unpaired row), as DESIGN.md defines them.
+
+    >>> classify_pair({"value": 7.0, "value_high": None, "comparator": "~", "modality": None, "text": "国内生产总值增长7%左右"},
+    ...               {"value": 6.5, "value_high": 7.0, "comparator": "range", "modality": None, "text": "国内生产总值增长6.5%-7%"})["status"]
+    'lowered'
+    """
+    flags = dict.fromkeys(FLAGS, False)
+    if new is None:
+        return {"status": "dropped", **flags}
+    if old is None:
+        return {"status": "new", **flags}
+    old_num, new_num = old["value"] is not None, new["value"] is not None
+    status = "continued"
+    if old_num and new_num:
+        a, b = _midpoint(old), _midpoint(new)
+        if _same(a, b):
+            status = "continued"
+        else:
+            status = "raised" if b > a else "lowered"
+        flags["comparator_changed"] = (old["comparator"] or None) != (new["comparator"] or None)
+    else:
+        flags["value_added"] = new_num and not old_num
+        flags["value_removed"] = old_num and not new_num
+    flags["modality_changed"] = (old["modality"] or None) != (new["modality"] or None)
+    flags["reworded"] = _wording(old["text"]) != _wording(new["text"])
+    return {"status": status, **flags}
+
+
+def _wording(text: str) -> str:
+    """The clause without its numbers and comparator words: what 'reworded' compares."""
+    return re.sub(r"以上|以内|以下|左右|上下|控制在|不低于|不超过|不少于|至少|达到|超过|低于|约", "", mask_numbers(text))
+
+
+def _compare_actual(plan: dict, actual_value: float, tolerance: float) -> str:
+    target = plan["value"]
+    comparator = plan["comparator"] or "="
+    if comparator in (">=", ">"):
+        return "met" if actual_value >= target else "below"
+    if comparator in ("<=", "<"):
+        return "met" if actual_value <= target else "above"
+    if comparator == "range":
+        high = plan["value_high"] if plan["value_high"] is not None else target
+        if target <= actual_value <= high:
+            return "met"
+        return "above" if actual_value > high else "below"
+    margin = abs(target) * tolerance
+    if target - margin - 1e-12 <= actual_value <= target + margin + 1e-12:
+        return "met"
+    return "above" if actual_value > target else "below"
+
+
+def outcome_for(plan: dict, review: pl.DataFrame, tolerance: float = DEFAULT_TOLERANCE) -> dict | None:
+    """The figure B's review gives for plan row `plan` of A, with its status; None for rows without a number.
+
+    The figure must measure the same indicator in the same unit; five-year
+    averages and cumulative totals are not the year's figure.
+    """
+    if plan["value"] is None:
+        return None
+    from rapidfuzz import fuzz
+
+    best: tuple[float, int] | None = None
+    rows = review.to_dicts()
+    for position, row in enumerate(rows):
+        if row["value"] is None or (row["unit"] or None) != (plan["unit"] or None):
+            continue
+        if _AVERAGE_RE.search(row["text"]) or row["value_high"] is not None:
+            continue
+        same_key = plan["indicator_key"] and row["indicator_key"] == plan["indicator_key"]
+        closeness = fuzz.ratio(plan["indicator"] or "", row["indicator"] or "") / 100
+        if not same_key and closeness < 0.8:
+            continue
+        # Same key first, then the closer indicator, then the earlier statement;
+        # a figure in a five-year review (十一五时期的回顾) is not the year's figure.
+        five_year = bool(_FIVE_YEAR_RE.search((row["section"] or "") + (row["sentence"] or "")))
+        rank = (1.0 if same_key else 0.0) + closeness - 0.5 * five_year - position * 1e-6
+        if best is None or rank > best[0]:
+            best = (rank, position)
+    if best is None:
+        return {"value": None, "unit": plan["unit"], "text": None, "status": "not_reported", "tolerance": tolerance,
+                "id": None}
+    row = rows[best[1]]
+    actual = row["value"]
+    if plan["direction"] and row["direction"] and plan["direction"] != row["direction"]:
+        actual = -actual  # 增长6% against 下降7%: -7 against 6
+    return {"value": row["value"], "unit": row["unit"], "text": row["text"],
+            "status": _compare_actual(plan, actual, tolerance), "tolerance": tolerance, "id": row["id"],
+            "direction": row["direction"]}
+
+
+def report_meta(table: pl.DataFrame, report: Any | None = None) -> dict:
+    """The report metadata that heads a diff: from the Report when given, else from its rows."""
+    if report is not None:
+        return {"source": report.source, "place": report.place, "place_key": getattr(report, "place_key", report.place),
+                "level": report.level, "year": report.year, "delivered": getattr(report, "delivered", None),
+                "source_url": getattr(report, "source_url", None), "sha256": getattr(report, "sha256", None)}
+    first = table.row(0, named=True) if table.height else {}
+    return {"source": first.get("source"), "place": first.get("place"), "place_key": first.get("place"),
+            "level": first.get("level"), "year": first.get("year"), "delivered": None, "source_url": None,
+            "sha256": None}
+
+
+def _pairable(table: pl.DataFrame, part: str) -> pl.DataFrame:
+    return table.filter((pl.col("part") == part) & pl.col("restates").is_null())
+
+
+def diff_tables(old: pl.DataFrame, new: pl.DataFrame, *, part: str = "plan", tolerance: float = DEFAULT_TOLERANCE,
+                old_report: Any | None = None, new_report: Any | None = None,
+                outcomes: bool | None = None) -> dict:
+    """The diff of two target tables in DESIGN.md's JSON shape.
+
+    Outcomes are computed when B is the report of the year right after A
+    (B's review covers A's year); across a gap every outcome is null.
+    """
+    old_meta, new_meta = report_meta(old, old_report), report_meta(new, new_report)
+    a, b = _pairable(old, part), _pairable(new, part)
+    old_year, new_year = old_meta["year"], new_meta["year"]
+    if outcomes is None:
+        outcomes = part == "plan" and old_year is not None and new_year is not None and new_year == old_year + 1
+    review = new.filter(pl.col("part") == "review") if outcomes else None
+    a_rows, b_rows = a.to_dicts(), b.to_dicts()
+    changes = []
+    for pair in match_targets(a, b):
+        o = a_rows[pair.old] if pair.old is not None else None
+        n = b_rows[pair.new] if pair.new is not None else None
+        change = {**classify_pair(o, n), "old": o, "new": n, "score": pair.score, "reason": pair.reason}
+        change["outcome"] = outcome_for(o, review, tolerance) if (outcomes and o is not None) else None
+        changes.append(change)
+    changes.sort(key=_reading_order)
+    summary = {s: 0 for s in STATUSES}
+    for c in changes:
+        summary[c["status"]] += 1
+    return {"old": old_meta, "new": new_meta,
+            "compared": {"old_year": old_year, "new_year": new_year, "part": part,
+                         "consecutive": bool(old_year is not None and new_year == old_year + 1),
+                         "outcomes": bool(outcomes)},
+            "summary": summary, "changes": changes}
+
+
+def is_headline(row: dict | None) -> bool:
+    """A row from the main-targets paragraph (主要预期目标是…)."""
+    return bool(row and _HEADLINE_RE.search(row["sentence"] or ""))
+
+
+def _reading_order(change: dict) -> tuple:
+    """Headline targets first, then numeric changes, then qualitative ones; each in report order."""
+    row = change["new"] or change["old"]
+    numeric = any(r is not None and r["value"] is not None for r in (change["old"], change["new"]))
+    headline = is_headline(change["old"]) or is_headline(change["new"])
+    position = (change["old"] or change["new"])["start"]
+    side = 0 if change["old"] is not None else 1
+    return (not headline, not numeric, side, position, row["id"])
+
+
+def diff_reports(old_report: Any, new_report: Any, *, part: str = "plan",
+                 tolerance: float = DEFAULT_TOLERANCE) -> dict:
+    """Extract both reports and diff them."""
+    from compare.extract import extract_targets
+
+    return diff_tables(extract_targets(old_report), extract_targets(new_report), part=part, tolerance=tolerance,
+                       old_report=old_report, new_report=new_report)

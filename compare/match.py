@@ -1,0 +1,144 @@
+"""Pair the commitments of two reports of one place, one-to-one.
+
+Every row of report A (earlier) is scored against every row of report B
+(later) on four features: the clause text with its numbers masked (so a
+changed number does not hide a continued commitment), the indicator, the
+canonical indicator key and the section. Rows whose units cannot be compared
+never pair. The pairs are then chosen by one assignment over the whole score
+matrix (``scipy.optimize.linear_sum_assignment``), so a strong pair is never
+lost to a weaker one that came first, and pairs under the cutoff are left
+unpaired (dropped / new).
+
+>>> import polars as pl
+>>> from compare.extract import targets_from_text
+>>> a = targets_from_text("主要目标：国内生产总值增长5%左右；城镇新增就业1200万人以上。", year=2023)
+>>> b = targets_from_text("主要目标：城镇新增就业1200万人左右；国内生产总值增长5%左右。", year=2024)
+>>> [(p.old, p.new) for p in match_targets(a, b)]
+[(0, 1), (1, 0)]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from compare.extract import canonical_keys
+
+__all__ = ["Pair", "match_targets", "mask_numbers", "MATCH_CUTOFF"]
+
+MATCH_CUTOFF = 0.5
+
+# Feature weights of the pairing score; they sum to 1.
+_W_TEXT, _W_INDICATOR, _W_KEY, _W_SECTION = 0.40, 0.30, 0.25, 0.05
+_BONUS_CANONICAL = 0.05      # the shared key is a known headline indicator (synonym table), not just equal wording
+_PENALTY_ONE_NUMERIC = 0.12   # one side has a number, the other none
+_PENALTY_DIRECTION = 0.25     # 增长 on one side, 下降 on the other
+
+_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*|[〇零一二两三四五六七八九十百千万亿]+(?=[个条项宗%])")
+_ORDINAL_RE = re.compile(r"[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d{4}年?")
+
+
+@dataclass(frozen=True)
+class Pair:
+    old: int | None    # row position in A's table, None for a new row
+    new: int | None    # row position in B's table, None for a dropped row
+    score: float
+    reason: str
+
+
+def mask_numbers(text: str | None) -> str:
+    """The clause with each number replaced by '#'.
+
+    >>> mask_numbers("城镇新增就业1,200万人以上")
+    '城镇新增就业#万人以上'
+    """
+    return _NUMBER_RE.sub("#", text or "")
+
+
+def _similarity(a: list[str], b: list[str]) -> np.ndarray:
+    """Pairwise normalised Levenshtein similarity in [0, 1]."""
+    from rapidfuzz import fuzz, process
+
+    if not a or not b:
+        return np.zeros((len(a), len(b)))
+    return process.cdist(a, b, scorer=fuzz.ratio, workers=-1, dtype=np.uint8).astype(np.float32) / 100.0
+
+
+def _unit_codes(units: list[str | None], vocabulary: dict[str, int]) -> np.ndarray:
+    return np.array([vocabulary.setdefault(u or "", len(vocabulary)) for u in units])
+
+
+def score_matrix(old: pl.DataFrame, new: pl.DataFrame) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The pairing score of every (old, new) row, and the features behind it."""
+    text = _similarity([mask_numbers(t) for t in old["text"]], [mask_numbers(t) for t in new["text"]])
+    indicator = _similarity([i or "" for i in old["indicator"]], [i or "" for i in new["indicator"]])
+    section = _similarity([_ORDINAL_RE.sub("", s or "") for s in old["section"]],
+                          [_ORDINAL_RE.sub("", s or "") for s in new["section"]])
+    old_key = np.array(old["indicator_key"].fill_null("").to_list(), dtype=object)
+    new_key = np.array(new["indicator_key"].fill_null("").to_list(), dtype=object)
+    key = (old_key[:, None] == new_key[None, :]) & (old_key[:, None] != "")
+    canonical = np.array([k in canonical_keys() for k in old_key])[:, None] & key
+
+    old_num = old["value"].is_not_null().to_numpy()
+    new_num = new["value"].is_not_null().to_numpy()
+    vocabulary: dict[str, int] = {}
+    old_unit = _unit_codes(old["unit"].to_list(), vocabulary)
+    new_unit = _unit_codes(new["unit"].to_list(), vocabulary)
+    both_numeric = old_num[:, None] & new_num[None, :]
+    unit_clash = both_numeric & (old_unit[:, None] != new_unit[None, :])
+    one_numeric = old_num[:, None] ^ new_num[None, :]
+
+    old_dir = np.array(old["direction"].fill_null("").to_list(), dtype=object)
+    new_dir = np.array(new["direction"].fill_null("").to_list(), dtype=object)
+    direction_clash = (old_dir[:, None] != new_dir[None, :]) & (old_dir[:, None] != "") & (new_dir[None, :] != "")
+
+    score = (_W_TEXT * text + _W_INDICATOR * indicator + _W_KEY * key + _W_SECTION * section
+             + _BONUS_CANONICAL * canonical
+             - _PENALTY_ONE_NUMERIC * one_numeric - _PENALTY_DIRECTION * direction_clash)
+    score = np.where(unit_clash, -1.0, score)
+    features = {"text": text, "indicator": indicator, "key": key, "section": section,
+                "one_numeric": one_numeric, "direction_clash": direction_clash}
+    return score, features
+
+
+def _reason(features: dict[str, np.ndarray], i: int, j: int) -> str:
+    parts = [f"text {features['text'][i, j]:.0%}", f"indicator {features['indicator'][i, j]:.0%}"]
+    if features["key"][i, j]:
+        parts.append("same indicator key")
+    if features["section"][i, j] >= 0.8:
+        parts.append("same section")
+    if features["one_numeric"][i, j]:
+        parts.append("one side without a number")
+    if features["direction_clash"][i, j]:
+        parts.append("opposite directions")
+    return ", ".join(parts)
+
+
+def match_targets(old: pl.DataFrame, new: pl.DataFrame, *, cutoff: float = MATCH_CUTOFF) -> list[Pair]:
+    """One-to-one pairs of old and new rows (positions in each table), then the unpaired ones.
+
+    Pairs come in old-row order; dropped rows (new=None) and new rows
+    (old=None) follow in their own order.
+    """
+    from scipy.optimize import linear_sum_assignment
+
+    if old.height == 0 or new.height == 0:
+        return [Pair(i, None, 0.0, "") for i in range(old.height)] + \
+               [Pair(None, j, 0.0, "") for j in range(new.height)]
+    score, features = score_matrix(old, new)
+    # Assignment maximises the total score; pairs under the cutoff are discarded after it.
+    rows, cols = linear_sum_assignment(score, maximize=True)
+    pairs = []
+    paired_old, paired_new = set(), set()
+    for i, j in zip(rows.tolist(), cols.tolist()):
+        if score[i, j] >= cutoff:
+            pairs.append(Pair(i, j, round(float(score[i, j]), 4), _reason(features, i, j)))
+            paired_old.add(i)
+            paired_new.add(j)
+    pairs.sort(key=lambda p: p.old)
+    pairs += [Pair(i, None, 0.0, "no partner above the cutoff") for i in range(old.height) if i not in paired_old]
+    pairs += [Pair(None, j, 0.0, "no partner above the cutoff") for j in range(new.height) if j not in paired_new]
+    return pairs
