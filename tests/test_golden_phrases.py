@@ -148,17 +148,35 @@ def test_golden_phrase(case: PhraseCase):
 # DESIGN.md: these names share one indicator_key each (a small synonym table).
 SYNONYM_GROUPS = [
     ["国内生产总值增长5%", "地区生产总值增长5%", "生产总值增长5%", "经济增长5%"],
-    ["能耗强度下降3%", "单位国内生产总值能耗下降3%"],
+    ["能耗强度下降3%", "单位国内生产总值能耗下降3%", "单位地区生产总值能耗下降3%"],
+    ["城镇新增就业1万人", "新增城镇就业1万人"],
+]
+
+# Names that contain a synonym's words but measure something else: distinct keys.
+DISTINCT_PAIRS = [
+    ("人均地区生产总值达到8万元", "地区生产总值增长5%"),
+    ("万元地区生产总值用水量下降3%", "地区生产总值增长5%"),
+    ("单位地区生产总值能耗下降3%", "地区生产总值增长5%"),
+    ("粮食播种面积稳定在600万亩", "粮食产量稳定在1.3万亿斤"),
+    ("研发经费支出增长10%", "研发经费投入强度达到2.5%"),
 ]
 
 
 @pytest.mark.parametrize("phrases", SYNONYM_GROUPS, ids=[group[0] for group in SYNONYM_GROUPS])
 def test_synonymous_indicators_share_a_key(phrases: list[str]):
+    keys = {phrase: single_indicator_key(phrase) for phrase in phrases}
+    assert len(set(keys.values())) == 1, f"indicator_key differs across synonyms: {keys}"
+
+
+@pytest.mark.parametrize("pair", DISTINCT_PAIRS, ids=[pair[0] for pair in DISTINCT_PAIRS])
+def test_distinct_indicators_keep_distinct_keys(pair: tuple[str, str]):
+    keys = {phrase: single_indicator_key(phrase) for phrase in pair}
+    assert len(set(keys.values())) == 2, f"different indicators share a key: {keys}"
+
+
+def single_indicator_key(phrase: str) -> str:
     from compare.extract import targets_from_text
 
-    keys = {}
-    for phrase in phrases:
-        rows = [row for row in targets_from_text(phrase).to_dicts() if row.get("value") is not None]
-        assert len(rows) == 1, f"{phrase!r}: expected one numeric row, got {[describe_row(r) for r in rows]}"
-        keys[phrase] = rows[0]["indicator_key"]
-    assert len(set(keys.values())) == 1, f"indicator_key differs across synonyms: {keys}"
+    rows = [row for row in targets_from_text(phrase).to_dicts() if row.get("value") is not None]
+    assert len(rows) == 1, f"{phrase!r}: expected one numeric row, got {[describe_row(r) for r in rows]}"
+    return rows[0]["indicator_key"]
