@@ -8,7 +8,7 @@ review heading (`一、2023年工作回顾` -> 2024), collector headers, and the
 When weaker evidence disagrees with the evidence used, a note says so.
 
 >>> clean_text("各位代表：\\r\\n增长６．５％")
-'各位代表:\\n增长6.5%'
+'各位代表:\\n增长6.5%\\n'
 """
 
 from __future__ import annotations
@@ -171,6 +171,8 @@ _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 _COLLAPSED_LINE = re.compile(r"^[^\n]{1000,}$", re.M)
 _COLLAPSED_BREAK = re.compile(r"(?<=[^\x00-\x7f]|[!?:;,.%)\]])[ \t]{2,}(?=\S)")
 _LOST_PERCENT = re.compile(r"_M_M_")
+# HTML entities left in scraped text files (&nbsp;)
+_ENTITY = re.compile(r"&(?:nbsp|ensp|emsp|amp|lt|gt|quot|apos|ldquo|rdquo|lsquo|rsquo|mdash|hellip|middot|#\d{2,6}|#x[0-9a-fA-F]{2,5});")
 _LOST_CHARS = re.compile(r"\?{2,}")
 
 
@@ -182,6 +184,8 @@ def _normalise(text: str) -> str:
     """Line ends, NFKC, invisible characters, collapsed paragraphs, lost `%`."""
     text = _LITERAL_CRLF.sub("\n", text) if "\\r" in text or "\\n" in text else text
     text = _LINE_END.sub("\n", text)
+    if "&" in text:
+        text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
     text = unicodedata.normalize("NFKC", text)
     text = _INVISIBLE.sub("", text)
     text = _COLLAPSED_LINE.sub(_restore_breaks, text)
@@ -200,6 +204,9 @@ _CLUTTER_LINE = re.compile(
     r"|[^\n]{0,80}记者[^\n]{0,20}摄|[^\n]{0,60}(?:作|做)政府工作报告[^\n]{0,10}\.[^\n]{0,30}摄"
     r"|[^\n]{0,20}\d{4}年(?:[^\n]{0,4})?政府工作报告|\d{2}-\d{2}|\d{1,6}"
     r"|首页[^\n]{0,6}>[^\n]*|>>?|\||[【】\[\]]|打印|下载|全屏|收藏|加大|还原|减小|大|中|小|A-|A\+|关闭窗口|打印本页|【关闭[^\n]*"
+    r"|上一页|下一页|工作报告|Public domain|false|true"
+    r"|\d{4}年\d{1,2}月\d{1,2}日[ \t]*(?:\d{1,2}[:时]\d{2}分?(?::\d{2})?)?|\d{4}-\d{2}-\d{2}(?:[ \t]*\d{1,2}:\d{2}(?::\d{2})?)?"
+    r"|\(责任编辑:[^\n]{0,20}\)"
     r"|QQ空间|新浪微博|人人网|开心网|百度空间|和讯|天涯社区|微信|微博|·|・"
     r"|内容摘要:[^\n]*(?:\n[^\n]*\.{3,}[ \t]*(?=\n|$))?"
     r")[ \t]*(?:\n|$)",
@@ -213,16 +220,19 @@ _NUM = r"[0-9〇零○ΟOo一二三四五六七八九十]"
 _DATE = rf"({_NUM}{{4}})[ \t]*年[ \t]*({_NUM}{{1,3}})[ \t]*月[ \t]*({_NUM}{{1,3}})[ \t]*日"
 _CONGRESS = r"人民代表大[会會]"
 _DATELINE = re.compile(
-    rf"{_DATE}(?=[^\n]{{0,50}}?(?:{_CONGRESS}|人大)[^\n]{{0,30}}?[会會][议議])"
-    rf"|(?:^|\n)[ \t]*(?:政府工作报告)?[ \t]*\([ \t]*{_DATE}(?=[^\n]{{0,20}}\)[ \t]*(?:\n|$))"
+    rf"{_DATE}(?=[^\n]{{0,50}}?{_CONGRESS})"
+    rf"|\([ \t]*{_DATE}(?=[^\n(]{{0,20}}\)[ \t]*(?:\n|$))"
     rf"|(?:^|\n)[ \t]*(?:政府工作报告)?[ \t]*[—―\-]{{1,2}}[ \t]*{_DATE}",
 )
 _SALUTATION = re.compile(r"各位代表[:!,]")
+_SESSION_LINE = re.compile(rf"^[ \t]*[—―\-(]{{0,3}}[ \t]*在[^\n]{{0,30}}{_CONGRESS}[^\n]{{0,20}}[会會][议議]", re.M)
+# Report text before the salutation: a numbered heading or a full paragraph.
+_REPORT_PROSE = re.compile(r"^[ \t]*[一二三四五六七八九十]+、|^[^\n]{150,}[。!]$", re.M)
 _TITLE_LINE = re.compile(r"^[ \t]*政[ \t?]*府[ \t?]*工[ \t?]*作[ \t?]*报[ \t?]*告[ \t]*$", re.M)
 # After the closing paragraph: the page around the report resumes.
 _PAGE_RESUMES = re.compile(
     r"^[ \t]*(?:分享到|上一篇|下一篇|相关文章|相关新闻|相关报道|相关评论|延伸阅读|责任编辑|免责声明|本文仅代表作者观点"
-    r"|本文地址|标签[:云]|阅读排行|扫一扫|打印本页|【[ \t]*打印|【关闭|关闭窗口|来源:[^\n]{0,20}$|[^\n]{0,20}ICP备|[^\n]{0,20}版权所有)",
+    r"|本文地址|标签[:云]|阅读排行|上一页|本作品[是在]|Public domain|\(责任编辑|扫一扫|打印本页|【[ \t]*打印|【关闭|关闭窗口|来源:[^\n]{0,20}$|[^\n]{0,20}ICP备|[^\n]{0,20}版权所有)",
     re.M,
 )
 _PREFIX_CLUTTER = re.compile(r"发布时间|发布日期|信息来源|来源:|分享|打印|浏览|字体|首页")
@@ -239,10 +249,12 @@ def _report_end(text: str) -> int:
 
 def _report_start(text: str) -> int:
     """Where the report starts: its title line, dateline or salutation (0 if none is found)."""
-    starts = [m.start() for m in (_DATELINE.search(text), _SALUTATION.search(text)) if m]
+    starts = [m.start() for m in (_DATELINE.search(text), _SALUTATION.search(text), _SESSION_LINE.search(text)) if m]
     if not starts:
         return 0
     start = min(starts)
+    if _REPORT_PROSE.search(text, 0, start):
+        return 0  # the file starts inside the report (its opening is lost): keep it all
     if text[start] == "\n":
         start += 1
     line_start = text.rfind("\n", 0, start) + 1
@@ -485,17 +497,16 @@ def _infer(norm: str, body: str, path: Path) -> dict:
     header_title = _HEADER_TITLE.search(norm[:3000])
     title = header_title.group(1).strip() if header_title else None
     if not title:
-        m = re.search(r"^[ \t]*([^\n]{0,40}政府工作报告[^\n]{0,40})$", norm[:3000], re.M)
+        m = re.search(r"^[ \t]*((?:[^\n,。:;!]{0,30})政府工作报告)[ \t]*$", norm[:3000], re.M)
         title = re.sub(r"[ \t?]+", "", m.group(1)) if m else None
     meta["title"] = title
 
     # year evidence, strongest first
     evidence: list[tuple[str, int]] = []
     dateline = None
-    for m in _DATELINE.finditer(norm[:20000]):
-        line_start = norm.rfind("\n", 0, m.start()) + 1
-        if norm.startswith(("标题", "内容摘要"), line_start):
-            continue
+    # the dateline stands above the salutation; later dates belong to the report's contents
+    salutation = _SALUTATION.search(body)
+    for m in _DATELINE.finditer(body, 0, salutation.start() + 200 if salutation else 3000):
         dateline = _date_of(m)
         if dateline:
             break
