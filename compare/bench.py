@@ -1,0 +1,141 @@
+"""Benchmarks that print figures (no timed assertions anywhere).
+
+    uv run python -m compare.bench targets [--corpus ../shared/corpus] [--profile N]
+
+`targets` times the whole-corpus target extraction in-process (read_reports,
+then extract_targets over every report) beside a FLOOR measured in the same run:
+one plain Python pass that reads every file, decodes it, applies NFKC and runs
+one number regex over it. The goal is a pipeline within 3x of that floor.
+Each benchmark is a subcommand; add one by writing a function that takes the
+parsed arguments and registering it in `BENCHMARKS`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import resource
+import sys
+import time
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+__all__ = ["DEFAULT_CORPUS", "GOAL_RATIO", "Timing", "floor_pass", "targets_pass", "bench_targets", "main"]
+
+DEFAULT_CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
+GOAL_RATIO = 3.0
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_REPORT_SUFFIXES = (".txt", ".html", ".htm")
+
+
+@dataclass
+class Timing:
+    """One measured pass: wall seconds, input bytes, and what it produced."""
+
+    seconds: float
+    input_bytes: int
+    items: int
+
+    @property
+    def mb_per_s(self) -> float:
+        return self.input_bytes / 1e6 / self.seconds if self.seconds else float("inf")
+
+
+def _report_files(corpus: Path) -> list[Path]:
+    return sorted(f for f in corpus.rglob("*") if f.is_file() and f.suffix.lower() in _REPORT_SUFFIXES)
+
+
+def floor_pass(corpus: Path) -> Timing:
+    """Read, decode (UTF-8, else GB18030), NFKC and one number-regex pass over every file."""
+    files = _report_files(corpus)
+    started = time.perf_counter()
+    total = numbers = 0
+    for path in files:
+        data = path.read_bytes()
+        total += len(data)
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = data.decode("gb18030", errors="replace")
+        text = unicodedata.normalize("NFKC", text)
+        for _ in _NUMBER.finditer(text):
+            numbers += 1
+    return Timing(time.perf_counter() - started, total, numbers)
+
+
+def targets_pass(corpus: Path) -> Timing:
+    """The pipeline: read_reports over the corpus, extract_targets over every report."""
+    from compare.extract import extract_targets
+    from compare.ingest import read_reports
+
+    files = _report_files(corpus)
+    total = sum(f.stat().st_size for f in files)
+    started = time.perf_counter()
+    reports, _errors = read_reports([corpus])
+    rows = sum(extract_targets(r).height for r in reports)
+    return Timing(time.perf_counter() - started, total, rows)
+
+
+def _peak_rss_mb() -> float:
+    # ru_maxrss is in kilobytes on Linux (bytes on macOS)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 1e6 if sys.platform == "darwin" else peak / 1e3
+
+
+def bench_targets(args: argparse.Namespace) -> None:
+    corpus = Path(args.corpus)
+    if not corpus.is_dir():
+        sys.exit(f"{corpus}: no such corpus folder; give --corpus DIR (the shared corpus is ../shared/corpus)")
+    import polars  # noqa: F401  (imported before timing, as a long-running process would have it)
+
+    import compare.extract  # noqa: F401
+    import compare.ingest  # noqa: F401
+
+    floor = floor_pass(corpus)  # first, so both passes see a warm file cache afterwards
+    floor = floor_pass(corpus)
+    if args.profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+        pipeline = targets_pass(corpus)
+        profiler.disable()
+    else:
+        pipeline = targets_pass(corpus)
+    ratio = pipeline.seconds / floor.seconds if floor.seconds else float("inf")
+    print(f"corpus: {corpus} ({floor.input_bytes / 1e6:.1f} MB in {len(_report_files(corpus))} files)")
+    print(f"pipeline (read_reports + extract_targets): {pipeline.seconds:.2f} s, "
+          f"{pipeline.mb_per_s:.2f} MB/s, {pipeline.items} rows")
+    print(f"floor (read + decode + NFKC + one number regex): {floor.seconds:.3f} s, "
+          f"{floor.mb_per_s:.1f} MB/s, {floor.items} numbers")
+    print(f"ratio pipeline/floor: {ratio:.1f}x (goal: within {GOAL_RATIO:.0f}x)")
+    print(f"peak RSS: {_peak_rss_mb():.0f} MB")
+    if args.profile:
+        print(f"\nprofile of the pipeline pass, top {args.profile} by cumulative time:")
+        stats = pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative")
+        stats.print_stats(args.profile)
+        print(f"top {args.profile} by own time:")
+        stats.sort_stats("tottime").print_stats(args.profile)
+
+
+BENCHMARKS: dict[str, tuple[Callable[[argparse.Namespace], None], str]] = {
+    "targets": (bench_targets, "whole-corpus target extraction against the read+decode+NFKC+regex floor"),
+}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m compare.bench", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="benchmark", required=True)
+    targets = sub.add_parser("targets", help=BENCHMARKS["targets"][1])
+    targets.add_argument("--corpus", default=str(DEFAULT_CORPUS), help="corpus folder (default ../shared/corpus)")
+    targets.add_argument("--profile", type=int, default=0, metavar="N",
+                         help="also profile the pipeline pass (cProfile) and print the top N entries")
+    args = parser.parse_args(argv)
+    BENCHMARKS[args.benchmark][0](args)
+
+
+if __name__ == "__main__":
+    main()
