@@ -193,24 +193,28 @@ def _normalise(text: str) -> str:
 
 
 # Whole lines written by a web site or a collector, never by the government.
+# Matched from the line break before the line: a literal first character lets the regex
+# engine jump from line to line instead of trying every position.
 _CLUTTER_LINE = re.compile(
-    r"^[ \t]*(?:"
+    r"\n[ \t]*(?:"
+    # lines of any length, recognised by how they start
     r"(?:标题|年份|发文单位|发文时间|报告人|来源URL|来源网址|正文|时间|作者|来源|发布时间|发表时间|信息来源|阅读|阅读量|浏览|浏览次数|点击|评论|字号|字体|标签|责任编辑|编辑|当前位置|您的位置|您当前的位置)[ \t]*:[^\n]*"
-    r"|={5,}|-{5,}"
-    r"|导航菜单[^\n]*|[^\n]*本文仅代表作者观点[^\n]*|[^\n]*免责声明[^\n]*|本文地址[^\n]*"
+    r"|(?:免责声明:?[ \t]*)?本文仅代表作者观点[^\n]*|免责声明[^\n]*|首页[^\n]{0,6}>[^\n]*"
+    r"|内容摘要:[^\n]*(?:\n[^\n]*\.{3,}[ \t]*(?=\n|$))?"
+    # short lines only (the look-ahead keeps the scan of long paragraphs cheap)
+    r"|(?=[^\n]{0,120}(?:\n|$))(?:"
+    r"={5,}|-{5,}|导航菜单[^\n]*|本文地址[^\n]*"
     r"|留言与评论[^\n]*|验证码[^\n]*|标签云|阅读排行|本栏最新|本栏推荐|相关文章|相关评论|相关新闻|相关报道[:]?|延伸阅读"
     r"|分享到[:]?|上一篇[:]?[^\n]*|下一篇[:]?[^\n]*|[^\n]*ICP备[^\n]*|[^\n]*公网安备[^\n]*|网站标识码[^\n]*"
     r"|[^\n]{0,20}版权所有[^\n]{0,40}|主办[:单][^\n]{0,40}|技术支持[:][^\n]{0,40}|扫一扫[^\n]{0,30}"
     r"|[^\n]{0,80}记者[^\n]{0,20}摄|[^\n]{0,60}(?:作|做)政府工作报告[^\n]{0,10}\.[^\n]{0,30}摄"
     r"|[^\n]{0,20}\d{4}年(?:[^\n]{0,4})?政府工作报告|\d{2}-\d{2}|\d{1,6}"
-    r"|首页[^\n]{0,6}>[^\n]*|>>?|\||[【】\[\]]|打印|下载|全屏|收藏|加大|还原|减小|大|中|小|A-|A\+|关闭窗口|打印本页|【关闭[^\n]*"
+    r"|>>?|\||[【】\[\]]|打印|下载|全屏|收藏|加大|还原|减小|大|中|小|A-|A\+|关闭窗口|打印本页|【关闭[^\n]*"
     r"|上一页|下一页|工作报告|Public domain|false|true"
     r"|\d{4}年\d{1,2}月\d{1,2}日[ \t]*(?:\d{1,2}[:时]\d{2}分?(?::\d{2})?)?|\d{4}-\d{2}-\d{2}(?:[ \t]*\d{1,2}:\d{2}(?::\d{2})?)?"
     r"|\(责任编辑:[^\n]{0,20}\)"
     r"|QQ空间|新浪微博|人人网|开心网|百度空间|和讯|天涯社区|微信|微博|·|・"
-    r"|内容摘要:[^\n]*(?:\n[^\n]*\.{3,}[ \t]*(?=\n|$))?"
-    r")[ \t]*(?:\n|$)",
-    re.M,
+    r"))[ \t]*(?=\n|$)",
 )
 # Clutter glued onto the end of a report line (zhumadian 2012).
 _CLUTTER_TAIL = re.compile(r"(?:扫一扫在手机打开当前页|【关闭当前页面】|政府工作报告[^\n]{0,30}发布日期:)[^\n]*")
@@ -249,7 +253,9 @@ def _report_end(text: str) -> int:
 
 def _report_start(text: str) -> int:
     """Where the report starts: its title line, dateline or salutation (0 if none is found)."""
-    starts = [m.start() for m in (_DATELINE.search(text), _SALUTATION.search(text), _SESSION_LINE.search(text)) if m]
+    salutation = _SALUTATION.search(text)
+    head = salutation.start() if salutation else min(len(text), 5000)  # the dateline stands above
+    starts = [m.start() for m in (_DATELINE.search(text, 0, head), salutation, _SESSION_LINE.search(text, 0, head)) if m]
     if not starts:
         return 0
     start = min(starts)
@@ -270,8 +276,9 @@ def _report_start(text: str) -> int:
 
 def _strip_clutter(text: str) -> str:
     text = text[: _report_end(text)]
-    text = _CLUTTER_LINE.sub("", text)
-    text = _CLUTTER_TAIL.sub("", text)
+    text = _CLUTTER_LINE.sub("", "\n" + text)[1:] if text else text
+    if "扫一扫" in text or "【关闭" in text or "发布日期" in text:
+        text = _CLUTTER_TAIL.sub("", text)
     text = text[_report_start(text) :]
     return text.strip("\n ") + "\n"
 
@@ -390,9 +397,11 @@ def _number(text: str) -> int:
 
 
 _PLACE = r"(?:(?!召开|举行|的|在)[\u4e00-\u9fff()]){1,15}?(?:自治区|自治州|自治县|特别行政区|省|市|县|区|州|盟|旗|地区)"
-_DATELINE_PLACE = re.compile(rf"(?:^|(?<=[在日的\n—―\- \t]))(?![在于])({_PLACE})第[0-9一二三四五六七八九十]+届{_CONGRESS}")
+_CONGRESS_AT = re.compile(rf"届{_CONGRESS}")
+_DATELINE_PLACE = re.compile(rf"(?:^|(?<=[在日的\n—―\- \t]))(?![在于])({_PLACE})第[0-9一二三四五六七八九十]+$")
+_HEAD_AT = re.compile(r"(?:省长|市长|县长|区长|主席|州长|盟长|旗长)")
 _ON_BEHALF = re.compile(rf"我代表({_PLACE})(?:第[一二三四五六七八九十]+届)?人民政府")
-_HEAD_OF = re.compile(rf"({_PLACE})(?:人民政府)?(?:代|副)?(?:省长|市长|县长|区长|主席|州长|盟长|旗长)")
+_HEAD_OF = re.compile(rf"({_PLACE})(?:人民政府)?(?:代|副)?$")
 _TITLE_PLACE = re.compile(rf"^[ \t]*(?:标题:)?[ \t]*(?:\d{{4}}年)?({_PLACE})(?:\d{{4}}年)?(?:人民)?政府工作报告", re.M)
 _STATE_COUNCIL = re.compile(
     r"代表(?:中华人民共和国|中華人民共和國)?[国國][务務]院|受(?:中共中央和)?[国國][务務]院的?委托"
@@ -440,13 +449,16 @@ def _date_of(match: re.Match, offset: int = 0) -> tuple[int, int, int] | None:
 def _place_from_text(body: str, title: str | None) -> tuple[str | None, str]:
     """(the place as the report writes it, or None; where it was found)."""
     head = body[:4000]
-    dateline_place = _DATELINE_PLACE.search(head)
-    if dateline_place and "全国" not in dateline_place.group(1):
-        return dateline_place.group(1), "dateline"
+    # find the literal anchor first, then read the place written just before it (fast)
+    for anchor in _CONGRESS_AT.finditer(head):
+        m = _DATELINE_PLACE.search(head, max(0, anchor.start() - 30), anchor.start())
+        if m and "全国" not in m.group(1):
+            return m.group(1), "dateline"
     if _STATE_COUNCIL.search(head):
         return NATIONAL, "text"
-    for pattern in (_ON_BEHALF, _HEAD_OF):
-        m = pattern.search(head)
+    candidates = [_ON_BEHALF.search(head)]
+    candidates += [_HEAD_OF.search(head, max(0, a.start() - 30), a.start()) for a in _HEAD_AT.finditer(head, 0, 1500)]
+    for m in candidates:
         if m and len(m.group(1)) >= 2 and not re.fullmatch(r"本?[省市县区州]", m.group(1)):
             return m.group(1), "text"
     m = _TITLE_PLACE.search(title or "")
@@ -519,7 +531,7 @@ def _infer(norm: str, body: str, path: Path) -> dict:
         y = _npc_year(_number(npc.group(1)), _number(npc.group(2)))
         if y:
             evidence.append(("the congress session", y))
-    review = _REVIEW.search(body[:20000])
+    review = _REVIEW.search(body, 0, 8000)
     if review and 1900 < int(review.group(1)) < 2100:
         evidence.append(("the review heading", int(review.group(1)) + 1))
     if title:
@@ -621,7 +633,7 @@ def read_report(path: str | Path, manifest: dict | None = None) -> Report:
     notes = meta["notes"]
     if "_M_M_" in raw:
         notes.append(f"{raw.count('_M_M_')} lost '%' signs (written _M_M_) restored")
-    lost = sum(len(m) for m in _LOST_CHARS.findall(text))
+    lost = sum(len(m) for m in _LOST_CHARS.findall(text)) if "??" in text else 0
     if lost:
         notes.append(f"{lost} characters lost in the source (shown as ????)")
 
