@@ -37,9 +37,11 @@ TARGET_SCHEMA: dict[str, pl.DataType] = {
 }
 
 MODALITY_WORDS = ("确保", "力争", "争取", "努力", "力求", "务必", "基本")
-_MODALITY_RE = re.compile("|".join(MODALITY_WORDS))
-_UP = re.compile(r"增长|提高|增加|上涨|上升|扩大|增速|涨幅|提升|增至|增幅")
-_DOWN = re.compile(r"下降|降低|减少|压减|下调|缩减|回落|降至|降幅|削减|压缩")
+# 基本 is firmness only before a verb: 基本建成 yes, 基本医疗保险 no.
+_MODALITY_RE = re.compile(r"确保|力争|争取|努力|力求|务必|基本(?=建成|实现|完成|消除|形成|平衡|同步|稳定|覆盖|达到|解决|具备|恢复|持平|普及|落实|保持|消灭|满足|全覆盖)")
+# 增加值, 涨幅 and 增速 name indicators; they are not verbs of direction.
+_UP = re.compile(r"增长|提高|增加(?!值)|上涨|上升|扩大|提升|增至")
+_DOWN = re.compile(r"下降|降低|减少|压减|下调|缩减|回落|降至|削减|压缩")
 
 # Verbs of action that open a commitment; a plan clause starting with one is a row even without a number.
 _ACTION_VERBS = (
@@ -55,34 +57,42 @@ _LEAD_STRIP = re.compile(
     r"^(?:(?:今年|全年|明年|力争|确保|争取|努力|力求|务必|基本|全市|全区|全县|全省|全州|全国|我市|我区|我县|我省|"
     r"主要预期目标是|预期目标是|目标是|实现|完成|达到|推动|推进|新建|建成|建设|改造|治理|打造|开展|新增|推动|实施|加快|启动|"
     r"其中|以及|和|与|及|、|并|同时|使|让|把|将|要|共|累计|预计|初步核算|继续|保持|再|全面|新开工|开工|竣工|培育|引进|"
-    r"安排|拟安排|拟|计划|发展|提供|帮助|支持|完成了|实现了|对标对表|等|的)+)"
+    r"安排|拟安排|拟|计划|发展|提供|帮助|支持|完成了|实现了|对标对表|等|的|带动|办好|发放|筹措|筹集|种植|新开通|开通|"
+    r"淘汰|创建|连续|用|压减|新增|落实|组织|培训|救助|资助|解决|吸纳|转移|\?)+)"
 )
 _TAIL_STRIP = re.compile(
     r"(?:分别|均|同比|比上年|较上年|年均|平均|增长|下降|提高|降低|增加|减少|上涨|涨幅|增幅|降幅|控制在|达到|达|超过|突破|"
     r"不低于|不少于|不超过|不高于|至少|低于|少于|不足|大约|约|近|为|是|在|到|了|至|的|实际|名义|保持|稳定在|以上|左右|"
-    r"和|与|及|、|等|共|累计|新增|新建|建成|提升|下降到|提高到|降到|增至|降至|回落到|回落|稳定)+$"
+    r"和|与|及|、|等|共|累计|新增|新建|建成|提升|下降到|提高到|降到|增至|降至|回落到|回落|稳定|完成|时间|\?)+$"
 )
 _TARGET_PREFIX = re.compile(r"^.*?(?:主要)?(?:预期)?目标(?:是|为)|^.*?(?:要求|任务)是")
 
 _DEADLINE_RE = re.compile(r"(?:到|至|在)((?:20|19)\d\d)年|((?:20|19)\d\d)年(?:前|底|末|以前|年底)")
 _PLAN_PERIODS = {"十一五": 2010, "十二五": 2015, "十三五": 2020, "十四五": 2025, "十五五": 2030}
-_PERIOD_END_RE = re.compile(r"“?(十[一二三四五]五)”?(?:期末|末|时期末)")
+_PERIOD_END_RE = re.compile(r"[“\"]?(十[一二三四五]五)[”\"]?(?:期末|末|时期末)")
 _TARGET_LIST_RE = re.compile(r"预期目标|主要目标|目标是|目标为")
 _INHERIT_RE = re.compile(r"^(?:同比|比上年|较上年|年均|其中)?$")
 
 
 @lru_cache(maxsize=1)
-def _synonyms() -> list[tuple[str, str]]:
-    """(synonym, key) pairs from the versioned table, longest synonym first."""
+def _synonym_table() -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """From the versioned table: (synonym, key) pairs matched by containment, longest first,
+    and synonyms that count only as the whole indicator (经济 alone is GDP; 经济社会 is not)."""
     with resources.files("compare").joinpath("data/indicators.csv").open(encoding="utf-8") as f:
-        rows = [(r["synonym"], r["key"]) for r in csv.DictReader(f)]
-    return sorted(rows, key=lambda r: len(r[0]), reverse=True)
+        rows = list(csv.DictReader(f))
+    contained = [(r["synonym"], r["key"]) for r in rows if r.get("match", "contains") != "exact"]
+    exact = {r["synonym"]: r["key"] for r in rows if r.get("match") == "exact"}
+    return sorted(contained, key=lambda r: len(r[0]), reverse=True), exact
+
+
+def _synonyms() -> list[tuple[str, str]]:
+    return _synonym_table()[0]
 
 
 @lru_cache(maxsize=1)
 def canonical_keys() -> frozenset[str]:
     """The keys of the synonym table: indicators the project knows by name."""
-    return frozenset(key for _, key in _synonyms())
+    return frozenset(key for _, key in _synonyms()) | frozenset(_synonym_table()[1].values())
 
 
 def indicator_key(indicator: str | None) -> str | None:
@@ -93,15 +103,22 @@ def indicator_key(indicator: str | None) -> str | None:
     """
     if not indicator:
         return indicator
+    exact = _synonym_table()[1]
+    if indicator in exact:
+        return exact[indicator]
     for synonym, key in _synonyms():
         if synonym in indicator:
             return key
     return indicator
 
 
+def _light_clean(text: str) -> str:
+    """The words before a number without the target preamble and quotes: where synonyms are looked up."""
+    return re.sub(r"[“”\"《》()（）\[\]?]", "", _TARGET_PREFIX.sub("", text))
+
+
 def _clean_indicator(text: str) -> str:
-    text = _TARGET_PREFIX.sub("", text)
-    text = re.sub(r"[“”\"《》()（）\[\]]", "", text)
+    text = _light_clean(text)
     prev = None
     while prev != text:
         prev = text
@@ -110,23 +127,33 @@ def _clean_indicator(text: str) -> str:
     return text
 
 
-def _indicator_for(clause: str, quantities: list[Quantity], k: int) -> str:
-    """What quantity k measures: the words before it, or after it when only a verb precedes.
+def _indicator_for(clause: str, quantities: list[Quantity], k: int) -> tuple[str, str | None]:
+    """What quantity k measures, and its key when the words name a known indicator.
 
-    The first quantity decides the pattern for the whole clause, so
+    The words before the number, or after it when only a verb precedes; the
+    first quantity decides the pattern for the whole clause, so
     ``推动3条地铁线路和5条过江隧道建设`` reads the nouns after each number.
+    The key is looked up before verbs are stripped, so ``新增城镇就业`` and
+    ``经济增长`` find theirs.
     """
     q = quantities[k]
     left = quantities[k - 1].end if k else 0
-    before = _clean_indicator(clause[left:q.start])
+    segment = clause[left:q.start]
+    before = _clean_indicator(segment)
     noun_after = len(_clean_indicator(clause[:quantities[0].start])) < 2
     if len(before) >= 2 and not (noun_after and k):
-        return before
+        return before, _known_key(_light_clean(segment)) or indicator_key(before)
     right = quantities[k + 1].start if k + 1 < len(quantities) else len(clause)
     after = clause[q.end:right]
     after = re.split(r"[和与及、]", after)[0] if k + 1 < len(quantities) else after
-    after = _clean_indicator(after)
-    return after or before
+    after = _clean_indicator(after) or before
+    return after, indicator_key(after)
+
+
+def _known_key(text: str) -> str | None:
+    """The key of the longest synonym contained in text, or None."""
+    key = indicator_key(text)
+    return key if key != text else None
 
 
 def _direction(clause: str, pos: int) -> str | None:
@@ -192,7 +219,7 @@ def extract_targets(report: Any) -> pl.DataFrame:
         if sentence.part == "other" and not re.search(r"\d", sentence.text):
             continue
         sentence_text = re.sub(r"\s+", "", sentence.text)
-        previous_indicator: str | None = None
+        previous_indicator: tuple[str, str | None] | None = None
         clauses = [(c, re.sub(r"\s+", "", c.text)) for c in split_clauses(sentence.text, sentence.start)]
         found = [find_quantities(ctext) for _, ctext in clauses]
         # In a list of targets (主要预期目标是…), a clause without a number is a target too: 进出口回稳向好.
@@ -209,7 +236,8 @@ def extract_targets(report: Any) -> pl.DataFrame:
                 "modality": modality, "start": clause.start, "end": clause.end,
             }
             if not quantities:
-                if sentence.part == "plan" and (_is_commitment(ctext) or (target_list and 4 <= len(ctext) <= 30)):
+                if sentence.part == "plan" and (_is_commitment(ctext) or (
+                        target_list and 4 <= len(ctext) <= 30 and not _TARGET_LIST_RE.search(ctext))):
                     indicator = _clean_indicator(ctext) or ctext
                     rows.append({**base, "id": _row_id(place_id, year, ctext, occurrence, 0),
                                  "indicator": indicator, "indicator_key": indicator_key(indicator),
@@ -218,21 +246,26 @@ def extract_targets(report: Any) -> pl.DataFrame:
                                  "raw": None})
                 continue
             distributive = "分别" in ctext or "均" in ctext
-            # 分别增长7%和8%左右: the last comparator covers the whole list.
-            if "分别" in ctext and len(quantities) > 1 and quantities[-1].comparator not in ("=", "range"):
+            # 分别增长7%和8%左右, 分别达到120万吨和8万吨: one comparator word covers the whole list.
+            stated = [q.comparator for q in quantities if q.comparator not in ("=", "range")]
+            if "分别" in ctext and len(quantities) > 1 and stated:
                 quantities = [q if q.comparator != "=" else
-                              Quantity(q.value, q.value_high, q.unit, quantities[-1].comparator, q.raw, q.start, q.end)
+                              Quantity(q.value, q.value_high, q.unit, stated[-1], q.raw, q.start, q.end)
                               for q in quantities]
-            indicators = [_indicator_for(ctext, quantities, k) for k in range(len(quantities))]
+            named = [_indicator_for(ctext, quantities, k) for k in range(len(quantities))]
+            indicators = [ind for ind, _ in named]
+            keys = [key for _, key in named]
             for k, ind in enumerate(indicators):
                 if _INHERIT_RE.match(ind or "") or len(ind) < 2:
                     if k and len(indicators[k - 1]) >= 2:
-                        indicators[k] = indicators[k - 1]
+                        indicators[k], keys[k] = indicators[k - 1], keys[k - 1]
                     elif previous_indicator:
-                        indicators[k] = previous_indicator
+                        indicators[k], keys[k] = previous_indicator
+            
             index = 0
             for k, q in enumerate(quantities):
                 targets = [indicators[k]]
+                shared_key = keys[k]
                 if distributive:
                     shares = _shares(indicators[k], len(quantities)) if "分别" in ctext else None
                     if shares:
@@ -241,13 +274,14 @@ def extract_targets(report: Any) -> pl.DataFrame:
                         targets = _shares(indicators[k], 2) or _shares(indicators[k], 3) or targets
                 for ind in targets:
                     rows.append({**base, "id": _row_id(place_id, year, ctext, occurrence, index),
-                                 "indicator": ind, "indicator_key": indicator_key(ind),
+                                 "indicator": ind,
+                                 "indicator_key": shared_key if len(targets) == 1 else indicator_key(ind),
                                  "direction": _direction(ctext, q.start), "value": q.value,
                                  "value_high": q.value_high, "unit": q.unit, "comparator": q.comparator,
                                  "deadline": _deadline(sentence_text, ctext, year, sentence.part), "raw": q.raw})
                     index += 1
             if indicators and len(indicators[-1]) >= 2:
-                previous_indicator = indicators[-1]
+                previous_indicator = (indicators[-1], keys[-1])
     for row in rows:
         row["restates"] = None
         if row["part"] != "plan":

@@ -171,11 +171,12 @@ _PREFIX_COMPARATORS = [  # longest first where one contains another
     ("低于", "<"), ("少于", "<"), ("不足", "<"),
     ("大约", "~"), ("约", "~"), ("近", "~"),
 ]
+_PREFIX_BY_LENGTH = sorted(_PREFIX_COMPARATORS, key=lambda wc: len(wc[0]), reverse=True)
 _SUFFIX_COMPARATORS = [("以上", ">="), ("以内", "<="), ("以下", "<="), ("左右", "~"), ("上下", "~")]
 
 _ARABIC = r"\d+(?:,\d{3})+(?![\d,])(?:\.\d+)?|\d+(?:\.\d+)?"
 _CN_NUM = f"[{_CN_NUMERAL_CHARS}]+(?:点[〇零一二三四五六七八九]+)?"
-_MAG = r"万亿|千万|百万|十万|亿|万|千"
+_MAG = r"万亿|千万|百万|十万|亿|万|千(?![米克瓦])"
 _APPROX = r"多|余"
 _RANGE_SEP = r"\s*(?:-|~|至|到|—|–)\s*"
 
@@ -193,6 +194,7 @@ _NUMERAL_WORDS = re.compile(
     "|千方百计|万众|百姓|百花|百年|千家万户|三农|两岸|三峡|五四|十分|万物|千亿级|百亿级|万亿级|一把手|一揽子"
     "|两个确立|两个维护|四个意识|四个自信|三公|一号|十大|百强|五年规划|三中全会|四中全会|五中全会|二中全会|六中全会|七中全会"
     "|一中全会|全会|一次会议|二次会议|三次会议|四次会议|五次会议|六次会议|七次会议|一期|二期|三期|一轮|一手|一环|一带|两翼|一核|多点"
+    "|过去[一二三四五六七八九十]+年|[一二三四五六七八九十]+年来|近[一二三四五六七八九十]+年|[一二三四五六七八九十]+年以来"
     "|四川|三亚|九江|十堰|六安|五指山|七台河|二七|九龙|三明|三门峡|四平|双鸭山|一中|二中|三中|零跑动|零距离|零容忍|零增长"
 )
 
@@ -200,6 +202,10 @@ _CN_UNIT_AFTER = re.compile(
     "(?:万亿|千万|百万|十万|亿|万|千)?(?:多|余)?"
     "(?:个百分点|百分点|%|个|条|项|宗|株|棵|亩|所|座|家|户|人|元|吨|公里|千米|米|斤|辆|台|套|处|件|名|位|批|年|个月|天|小时|倍|类|级|次|场|张|间|栋|部|艘|平方米|公顷|万|亿)"
 )
+
+
+_CN_RANGE_AFTER = re.compile(
+    f"(?:到|至|-|~)[{_CN_NUMERAL_CHARS}]+(?:万亿|千万|百万|十万|亿|万|千)?(?:{_UNIT_RE})")
 
 
 def _in_quotes(clause: str, pos: int) -> bool:
@@ -217,7 +223,7 @@ def _in_quotes(clause: str, pos: int) -> bool:
 
 def _prefix_comparator(clause: str, start: int) -> tuple[str | None, int]:
     before = clause[:start].rstrip()
-    for word, comp in _PREFIX_COMPARATORS:
+    for word, comp in _PREFIX_BY_LENGTH:
         if before.endswith(word):
             return comp, len(before) - len(word)
     return None, start
@@ -267,14 +273,25 @@ def _is_not_a_quantity(clause: str, m: re.Match) -> bool:
             return True
         if re.match(r"\d{1,2}\.\d{1,2}(?:\.\d{1,2})?$", num) and re.match(r"(?:日|号)", after[len(""):]) is not None:
             return True
-        # Lists of labels: 1,2,3号线.
-        if unit is None and not m.group("mag") and re.match(r"[,、]\d", after):
+        # Lists of labels (1,2,3号线; 110、119、120联动), codes and phone numbers.
+        if unit is None and not m.group("mag"):
+            if re.match(r"[,、]\d", after) or re.search(r"\d[,、]$", before):
+                return True
+            if plain.startswith("0") and len(plain) > 1 and "." not in plain:
+                return True
+            if "." not in plain and len(plain) >= 5 and "," not in num:
+                return True  # 12345热线, 463000 postal codes: amounts of that size carry a unit
+            if re.search(r"(?:电话|热线|编码|邮编|代码|号码|编号|网址|QQ|微信)[:：]?$", before) \
+                    or re.match(r"(?:热线|号线|服务热线|联动|平台|专线|号)", after):
+                return True
+        # Month ranges: 1-6月, 1至5月.
+        if re.match(r"\s*(?:-|~|至|到|—)\s*\d{1,2}月", after) and len(plain) <= 2:
             return True
         # Version labels: 营商环境5.0, 工业4.0.
         if re.fullmatch(r"\d+\.0", num) and unit is None and not m.group("mag") and prev and not prev.isdigit():
             return True
     else:
-        if _parse_cn_number(num) is None:
+        if _parse_cn_number(num) is None and not (m.group("pct") and num == "百"):
             return True
         if re.fullmatch(r"[〇零一二三四五六七八九]{4}", num) and nxt == "年":
             return True  # 二〇二四年
@@ -287,15 +304,16 @@ def _is_not_a_quantity(clause: str, m: re.Match) -> bool:
                 return True
         # A bare Chinese numeral needs a unit or magnitude to be a quantity,
         # and 一 alone is usually the article "a".
-        if not (unit or m.group("mag") or m.group("pct")) and not _CN_UNIT_AFTER.match(after):
+        cn_range = bool(_CN_RANGE_AFTER.match(after))
+        if not (unit or m.group("mag") or m.group("pct")) and not _CN_UNIT_AFTER.match(after) and not cn_range:
             return True
-        if num in ("一", "两") and not m.group("mag") and unit not in ("个百分点", "倍", "%"):
+        if num == "一" and not m.group("mag") and unit not in ("个百分点", "倍", "%") and not cn_range:
             return True
     return False
 
 
 def _value_of(m: re.Match) -> float | None:
-    value = parse_number(m.group("num"))
+    value = 100.0 if (m.group("pct") and m.group("num") == "百") else parse_number(m.group("num"))
     if value is None:
         return None
     if m.group("mag"):

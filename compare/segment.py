@@ -7,8 +7,8 @@ is review even inside a plan section. A fragment without headings is judged
 from its wording alone.
 
 >>> text = "一、2023年工作回顾\\n国内生产总值增长5.2%。\\n二、2024年政府工作任务\\n国内生产总值增长5%左右。"
->>> [(s.part, s.text) for s in segment_report(text, year=2024)]
-[('review', '国内生产总值增长5.2%。'), ('plan', '国内生产总值增长5%左右。')]
+>>> [(s.part, s.text) for s in segment_report(text, year=2024)]  # headings are sentences too
+[('review', '一、2023年工作回顾'), ('review', '国内生产总值增长5.2%。'), ('plan', '二、2024年政府工作任务'), ('plan', '国内生产总值增长5%左右。')]
 >>> [c.text for c in split_clauses("增长1,000人，下降3.5%；完成。", 0)]
 ['增长1,000人', '下降3.5%', '完成']
 """
@@ -46,9 +46,10 @@ _KEYWORD_HEADING = re.compile(r"(工作回顾|的回顾|工作安排|工作任�
 _REVIEW_HEADING = re.compile(r"回顾|过去|总结|成绩|成就")
 _PLAN_HEADING = re.compile(r"安排|任务|目标|要求|部署|建议|今年|取向|打算|思路|自身建设|加强政府|工作重点|举措")
 
-_SENTENCE_END = re.compile(r"[。！？!?]+[”’\"」』)）]*|\n")
-# Clause boundaries: CJK and ASCII punctuation, but not a comma inside 1,000 or a colon in 10:40.
-_CLAUSE_SPLIT = re.compile(r"[，；。：！？]|(?<!\d),|,(?!\d{3}(?!\d))|;|(?<!\d):|:(?!\d)|[!?]")
+# A lone ? ends a sentence; ???? marks characters lost in the source and does not.
+_SENTENCE_END = re.compile(r"(?:[。！？!]|(?<!\?)\?(?!\?))+[”’\"」』)）]*|\n")
+# Clause boundaries: CJK and ASCII punctuation, but not a comma between digits (1,000; 1,2,3号线) or a colon in 10:40.
+_CLAUSE_SPLIT = re.compile(r"[，；。：！？]|(?<!\d),|,(?!\d)|;|(?<!\d):|:(?!\d)|!|(?<!\?)\?(?!\?)")
 
 _REVIEW_CUE = re.compile(
     r"过去(?:的)?一年|过去五年|五年来|一年来|去年|上年|刚刚过去|已经|累计|回顾|比上年|同比|较上年|完成了|实现了|取得了|达到了|增长了|下降了|提高了|"

@@ -1,0 +1,149 @@
+"""Lineages: one commitment followed across every available year of a place.
+
+The pairs of each two consecutive available years (``match.match_targets`` on
+the plan rows) are chained, so ``国内生产总值增长`` reads 8 → 7.5 → 7 → 6.5–7
+across the national reports in one line.
+
+>>> from compare.extract import targets_from_text
+>>> tables = {y: targets_from_text(f"主要目标：国内生产总值增长{v}%左右；城镇新增就业1100万人以上。", year=y)
+...           for y, v in [(2022, 5.5), (2023, 5), (2024, 5)]}
+>>> h = history_table(tables)
+>>> h.select("indicator", "2022", "2023", "2024").row(0)
+('国内生产总值', '5.5%左右', '5%左右', '5%左右')
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import polars as pl
+
+from compare.match import match_targets
+
+__all__ = ["reports_by_year", "years_to_compare", "lineages", "history_table", "format_quantity", "YearError"]
+
+
+class YearError(ValueError):
+    """A year with no report for the place; the message lists the years available (usage error)."""
+
+
+def reports_by_year(reports: Sequence[Any]) -> dict[int, Any]:
+    """The reports of one place keyed by year (the caller has selected the place)."""
+    return {r.year: r for r in sorted(reports, key=lambda r: r.year)}
+
+
+def years_to_compare(available: Sequence[int], year_a: int, year_b: int | None = None) -> tuple[int, int]:
+    """Resolve YEAR_A [YEAR_B]: with YEAR_B left out, the next year that has a report.
+
+    >>> years_to_compare([2018, 2019, 2021], 2019)
+    (2019, 2021)
+    >>> try:
+    ...     years_to_compare([2018, 2019], 2020)
+    ... except YearError as e:
+    ...     print(e)
+    no report for 2020; years available: 2018, 2019
+    """
+    years = sorted(set(available))
+    listed = ", ".join(map(str, years)) or "none"
+    for y in (year_a, year_b):
+        if y is not None and y not in years:
+            raise YearError(f"no report for {y}; years available: {listed}")
+    if year_b is None:
+        later = [y for y in years if y > year_a]
+        if not later:
+            raise YearError(f"no report after {year_a}; years available: {listed}")
+        year_b = later[0]
+    if year_b == year_a:
+        raise YearError(f"YEAR_A and YEAR_B are both {year_a}; give two different years ({listed})")
+    return (year_a, year_b) if year_a < year_b else (year_b, year_a)
+
+
+def _plan_rows(table: pl.DataFrame) -> pl.DataFrame:
+    return table.filter((pl.col("part") == "plan") & pl.col("restates").is_null())
+
+
+def lineages(tables: dict[int, pl.DataFrame]) -> list[list[tuple[int, dict]]]:
+    """Chains of paired plan rows across the years, in the order they first appear."""
+    years = sorted(tables)
+    plans = {y: _plan_rows(tables[y]) for y in years}
+    rows = {y: plans[y].to_dicts() for y in years}
+    chains: list[list[tuple[int, dict]]] = []
+    open_chain: dict[int, int] = {}  # row position in the latest year -> chain index
+    for k, year in enumerate(years):
+        if k == 0:
+            for i, row in enumerate(rows[year]):
+                open_chain[i] = len(chains)
+                chains.append([(year, row)])
+            continue
+        previous = years[k - 1]
+        next_open: dict[int, int] = {}
+        for pair in match_targets(plans[previous], plans[year]):
+            if pair.new is None:
+                continue
+            if pair.old is not None and pair.old in open_chain:
+                chain = open_chain[pair.old]
+                chains[chain].append((year, rows[year][pair.new]))
+            else:
+                chain = len(chains)
+                chains.append([(year, rows[year][pair.new])])
+            next_open[pair.new] = chain
+        open_chain = next_open
+    return chains
+
+
+def format_quantity(row: dict | None) -> str:
+    """A row's quantity as an analyst writes it: 5%左右, ≥1200万人, 6.5–7%.
+
+    >>> format_quantity({"value": 12000000.0, "value_high": None, "unit": "人", "comparator": ">="})
+    '≥1200万人'
+    >>> format_quantity({"value": 6.5, "value_high": 7.0, "unit": "%", "comparator": "range"})
+    '6.5–7%'
+    """
+    if row is None:
+        return ""
+    if row["value"] is None:
+        return "✓"  # stated without a number
+    from compare.table_io import format_value
+
+    text = format_value(row["value"], row["value_high"], row["unit"])
+    comparator = row["comparator"]
+    if comparator == "~":
+        return f"{text}左右"
+    prefix = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}.get(comparator or "", "")
+    return prefix + text
+
+
+def history_table(tables: dict[int, pl.DataFrame], *, indicator: str | None = None,
+                  numeric_only: bool = False) -> pl.DataFrame:
+    """One row per lineage, one column per year (the quantity as written), plus the values for a sparkline.
+
+    Numeric lineages come first, longest first. ``indicator`` keeps lineages
+    whose indicator, key or clause contains it.
+    """
+    years = sorted(tables)
+    out = []
+    for n, chain in enumerate(lineages(tables)):
+        first = chain[0][1]
+        numeric = [(y, r["value"] if r["value_high"] is None else (r["value"] + r["value_high"]) / 2)
+                   for y, r in chain if r["value"] is not None]
+        if numeric_only and not numeric:
+            continue
+        if indicator and not any(indicator in (r["indicator"] or "") or indicator in (r["indicator_key"] or "")
+                                 or indicator in r["text"] for _, r in chain):
+            continue
+        by_year = dict(chain)
+        unit = next((r["unit"] for _, r in chain if r["unit"]), None)
+        record = {"lineage": n, "indicator": first["indicator"], "indicator_key": first["indicator_key"],
+                  "unit": unit, "first_year": chain[0][0], "last_year": chain[-1][0], "years_present": len(chain),
+                  "text": chain[-1][1]["text"], "ids": [r["id"] for _, r in chain],
+                  "values": [{"year": y, "value": v} for y, v in numeric]}
+        for y in years:
+            record[str(y)] = format_quantity(by_year.get(y))
+        out.append(record)
+    out.sort(key=lambda r: (not r["values"], -r["years_present"], r["first_year"], r["lineage"]))
+    schema = {"lineage": pl.Int64, "indicator": pl.String, "indicator_key": pl.String, "unit": pl.String,
+              "first_year": pl.Int64, "last_year": pl.Int64, "years_present": pl.Int64, "text": pl.String,
+              "ids": pl.List(pl.String),
+              "values": pl.List(pl.Struct({"year": pl.Int64, "value": pl.Float64})),
+              **{str(y): pl.String for y in years}}
+    return pl.DataFrame(out, schema=schema)
