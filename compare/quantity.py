@@ -160,7 +160,7 @@ _UNITS = sorted("""
 个百分点 百分点 % ‰ 元 美元 人民币 人次 万人次 人 户 家 所 座 个 条 项 宗 株 棵 亩 公顷 平方公里 平方千米 平方米 立方米
 公里 千米 米 吨标准煤 吨 千瓦时 千瓦 兆瓦 瓦 度 斤 公斤 千克 克 辆 台 套 张 间 栋 幢 处 件 床 张床位 名 位 次 场 部 艘 架 头 只
 羽 年 个月 天 小时 分钟 倍 类 大类 级 层 批 篇 册 标箱 吨公里 立方 平方 岁 周 日 微克/立方米 微克每立方米 片 块 辆次 单 份 支 对
-元/吨 元/人 万元 种 门 路 班 趟 列 组 轮 段 亿元
+元/吨 元/人 万元 种 门 起 例 人次 场次 千瓦 万千瓦 路 班 趟 列 组 轮 段 亿元
 """.split(), key=len, reverse=True)
 _UNIT_RE = "|".join(re.escape(u) for u in _UNITS)
 
@@ -279,6 +279,8 @@ def _is_not_a_quantity(clause: str, m: re.Match) -> bool:
                 return True
             if plain.startswith("0") and len(plain) > 1 and "." not in plain:
                 return True
+            if "." not in plain and "," not in num and 1900 <= int(plain) <= 2100:
+                return True  # 2021中国国际数字经济博览会, 2035规划, (2026版): a year as a label
             if "." not in plain and len(plain) >= 5 and "," not in num:
                 return True  # 12345热线, 463000 postal codes: amounts of that size carry a unit
             if re.search(r"(?:电话|热线|编码|邮编|代码|号码|编号|网址|QQ|微信)[:：]?$", before) \
