@@ -102,24 +102,49 @@ def write_jsonl(targets: "pl.DataFrame", stream: IO[str]) -> None:
         stream.write("\n")
 
 
-def write_terminal_table(targets: "pl.DataFrame", stream: IO[str], width: int | None = None) -> None:
-    """A compact rich table (CJK-aware column widths), one line per row."""
-    from rich.console import Console
-    from rich.table import Table
+def _fit(text: str, width: int) -> str:
+    """`text` padded or cut to exactly `width` terminal cells (a CJK character is two)."""
+    from rich.cells import cell_len, set_cell_size
 
-    table = Table(box=None, show_edge=False, pad_edge=False, header_style="bold", expand=False)
-    for _, header, max_width in _TERMINAL_COLUMNS:
-        table.add_column(header, no_wrap=True, overflow="ellipsis", max_width=max_width,
-                         justify="right" if header in ("year", "value") else "left")
-    for row in targets.iter_rows(named=True):
-        table.add_row(*(
-            format_value(row["value"], row["value_high"], row["unit"]) if name == "value"
-            else "" if row[name] is None else str(row[name])
-            for name, _, _ in _TERMINAL_COLUMNS
-        ))
-    console = Console(file=stream, width=width or _stream_width(stream), highlight=False,
-                      markup=False, emoji=False, soft_wrap=False)
-    console.print(table)
+    if cell_len(text) > width:
+        return set_cell_size(text, width - 1) + "…"
+    return set_cell_size(text, width)
+
+
+def write_terminal_table(targets: "pl.DataFrame", stream: IO[str], width: int | None = None) -> None:
+    """A compact table, one line per row, columns aligned in terminal cells (CJK-aware).
+
+    Columns are as wide as their widest cell up to a cap; longer cells end in `…`.
+    The last column (the clause) takes what is left of the terminal's width.
+    Written line by line (not with rich's Table, which measures every cell of a
+    100,000-row table several times over and takes minutes).
+    """
+    from rich.cells import cell_len
+
+    cells: list[list[str]] = []
+    for name, _, _ in _TERMINAL_COLUMNS:
+        if name == "value":
+            column = [format_value(v, h, u) for v, h, u in
+                      zip(targets["value"], targets["value_high"], targets["unit"])]
+        else:
+            column = ["" if v is None else str(v) for v in targets[name]]
+        cells.append(column)
+    widths = [min(cap, max([cell_len(header), *map(cell_len, column)]))
+              for (_, header, cap), column in zip(_TERMINAL_COLUMNS, cells)]
+    total = width or _stream_width(stream)
+    widths[-1] = max(10, min(widths[-1], total - sum(widths[:-1]) - 2 * (len(widths) - 1)))
+    right = {i for i, (name, _, _) in enumerate(_TERMINAL_COLUMNS) if name in ("year", "value")}
+
+    def line(values: list[str]) -> str:
+        fitted = []
+        for i, (value, w) in enumerate(zip(values, widths)):
+            cell = _fit(value, w)
+            fitted.append(" " * (len(cell) - len(cell.rstrip(" "))) + cell.rstrip(" ") if i in right else cell)
+        return "  ".join(fitted).rstrip() + "\n"
+
+    stream.write(line([header for _, header, _ in _TERMINAL_COLUMNS]))
+    for values in zip(*cells):
+        stream.write(line(list(values)))
 
 
 def _stream_width(stream: IO[str]) -> int:
