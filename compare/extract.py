@@ -27,6 +27,13 @@ from compare.segment import segment_report, split_clauses
 __all__ = ["TARGET_SCHEMA", "extract_targets", "targets_from_text", "indicator_key", "canonical_keys",
            "empty_targets"]
 
+# Precompiled patterns of the hot paths (re's own cache costs ~1.5 µs a call).
+_QUOTES_AND_BRACKETS = re.compile(r"[“”\"《》()（）\[\]?]")
+_LIST_JOINERS = re.compile(r"[和与及、]")
+_SHARE_JOINERS = re.compile(r"[、和与及]")
+_ANY_DIGIT = re.compile(r"\d")
+_WHITESPACE = re.compile(r"\s+")
+
 TARGET_SCHEMA: dict[str, pl.DataType] = {
     "id": pl.String, "source": pl.String, "place": pl.String, "level": pl.String, "year": pl.Int64,
     "part": pl.String, "section": pl.String, "sentence": pl.String, "text": pl.String,
@@ -53,19 +60,22 @@ _ACTION_VERBS = (
 _ACTION_RE = re.compile("|".join(sorted(_ACTION_VERBS, key=len, reverse=True)))
 
 # Words stripped from the ends of an indicator: verbs, comparators, connectives.
-_LEAD_STRIP = re.compile(
-    r"^(?:(?:今年|全年|明年|力争|确保|争取|努力|力求|务必|基本|全市|全区|全县|全省|全州|全国|我市|我区|我县|我省|"
+_LEAD_WORDS = (
+    r"(?:今年|全年|明年|力争|确保|争取|努力|力求|务必|基本|全市|全区|全县|全省|全州|全国|我市|我区|我县|我省|"
     r"主要预期目标是|预期目标是|目标是|实现|完成|达到|推动|推进|新建|建成|建设|改造|治理|打造|开展|新增|推动|实施|加快|启动|"
     r"其中|以及|和|与|及|、|并|同时|使|让|把|将|要|共|累计|预计|初步核算|继续|保持|再|全面|新开工|开工|竣工|培育|引进|"
     r"安排|拟安排|拟|计划|发展|提供|帮助|支持|完成了|实现了|对标对表|等|的|带动|办好|发放|筹措|筹集|种植|新开通|开通|"
-    r"淘汰|创建|连续|用|压减|新增|落实|组织|培训|救助|资助|解决|吸纳|转移|\?)+)"
+    r"淘汰|创建|连续|用|压减|新增|落实|组织|培训|救助|资助|解决|吸纳|转移|\?)"
 )
-_TAIL_STRIP = re.compile(
+_TAIL_WORDS = (
     r"(?:分别|均|同比|比上年|较上年|年均|平均|增长|下降|提高|降低|增加|减少|上涨|涨幅|增幅|降幅|控制在|达到|达|超过|突破|"
     r"不低于|不少于|不超过|不高于|至少|低于|少于|不足|大约|约|近|为|是|在|到|了|至|的|实际|名义|保持|稳定在|以上|左右|"
-    r"和|与|及|、|等|共|累计|新增|新建|建成|提升|下降到|提高到|降到|增至|降至|回落到|回落|稳定|完成|时间|\?)+$"
+    r"和|与|及|、|等|共|累计|新增|新建|建成|提升|下降到|提高到|降到|增至|降至|回落到|回落|稳定|完成|时间|\?)"
 )
+# Verbs and connectives at the start, comparators and direction words at the end, in one match.
+_INDICATOR_CORE = re.compile(f"{_LEAD_WORDS}*(.*?){_TAIL_WORDS}*", re.S)
 _TARGET_PREFIX = re.compile(r"^.*?(?:主要)?(?:预期)?目标(?:是|为)|^.*?(?:要求|任务)是")
+_TARGET_PREFIX_HINT = re.compile(r"目标|要求是|任务是")
 
 _DEADLINE_RE = re.compile(r"(?:到|至|在)((?:20|19)\d\d)年|((?:20|19)\d\d)年(?:前|底|末|以前|年底)")
 _PLAN_PERIODS = {"十一五": 2010, "十二五": 2015, "十三五": 2020, "十四五": 2025, "十五五": 2030}
@@ -106,25 +116,44 @@ def indicator_key(indicator: str | None) -> str | None:
     exact = _synonym_table()[1]
     if indicator in exact:
         return exact[indicator]
-    for synonym, key in _synonyms():
-        if synonym in indicator:
-            return key
-    return indicator
+    best = ""
+    by_first = _synonyms_by_first_char()
+    for m in _synonym_starts().finditer(indicator):
+        for synonym in by_first[m.group()]:
+            if len(synonym) > len(best) and indicator.startswith(synonym, m.start()):
+                best = synonym
+                break
+    return _synonym_keys()[best] if best else indicator
+
+
+@lru_cache(maxsize=1)
+def _synonyms_by_first_char() -> dict[str, list[str]]:
+    """Synonyms grouped by their first character, longest first."""
+    table: dict[str, list[str]] = {}
+    for synonym, _ in _synonyms():
+        table.setdefault(synonym[0], []).append(synonym)
+    return table
+
+
+@lru_cache(maxsize=1)
+def _synonym_starts() -> re.Pattern:
+    return re.compile("[" + re.escape("".join(_synonyms_by_first_char())) + "]")
+
+
+@lru_cache(maxsize=1)
+def _synonym_keys() -> dict[str, str]:
+    return dict(_synonyms())
 
 
 def _light_clean(text: str) -> str:
     """The words before a number without the target preamble and quotes: where synonyms are looked up."""
-    return re.sub(r"[“”\"《》()（）\[\]?]", "", _TARGET_PREFIX.sub("", text))
+    if _TARGET_PREFIX_HINT.search(text):
+        text = _TARGET_PREFIX.sub("", text)
+    return _QUOTES_AND_BRACKETS.sub("", text)
 
 
 def _clean_indicator(text: str) -> str:
-    text = _light_clean(text)
-    prev = None
-    while prev != text:
-        prev = text
-        text = _LEAD_STRIP.sub("", text)
-        text = _TAIL_STRIP.sub("", text)
-    return text
+    return _INDICATOR_CORE.fullmatch(_light_clean(text)).group(1)
 
 
 def _indicator_for(clause: str, quantities: list[Quantity], k: int) -> tuple[str, str | None]:
@@ -145,7 +174,7 @@ def _indicator_for(clause: str, quantities: list[Quantity], k: int) -> tuple[str
         return before, _known_key(_light_clean(segment)) or indicator_key(before)
     right = quantities[k + 1].start if k + 1 < len(quantities) else len(clause)
     after = clause[q.end:right]
-    after = re.split(r"[和与及、]", after)[0] if k + 1 < len(quantities) else after
+    after = _LIST_JOINERS.split(after)[0] if k + 1 < len(quantities) else after
     after = _clean_indicator(after) or before
     return after, indicator_key(after)
 
@@ -165,15 +194,15 @@ def _direction(clause: str, pos: int) -> str | None:
     return "up" if max(up, default=-1) > max(down, default=-1) else "down"
 
 
-def _deadline(sentence: str, clause: str, year: int, part: str) -> int | None:
-    for text in (clause, sentence):
-        m = _DEADLINE_RE.search(text)
-        if m:
-            return int(m.group(1) or m.group(2))
-        m = _PERIOD_END_RE.search(text)
-        if m:
-            return _PLAN_PERIODS[m.group(1)]
-    return year if part == "plan" else None
+def _deadline_in(text: str) -> int | None:
+    """The due year a text names: 到2025年, 2025年底, "十四五"期末."""
+    if "年" not in text and "末" not in text:
+        return None
+    m = _DEADLINE_RE.search(text)
+    if m:
+        return int(m.group(1) or m.group(2))
+    m = _PERIOD_END_RE.search(text)
+    return _PLAN_PERIODS[m.group(1)] if m else None
 
 
 def _is_commitment(clause: str) -> bool:
@@ -194,7 +223,7 @@ def _shares(indicator: str, n: int) -> list[str] | None:
     """
     if n == 2 and "城乡" in indicator:
         return [indicator.replace("城乡", "城镇", 1), indicator.replace("城乡", "农村", 1)]
-    parts = [p for p in re.split(r"[、和与及]", indicator) if p]
+    parts = [p for p in _SHARE_JOINERS.split(indicator) if p]
     if len(parts) == n and n > 1:
         last = parts[-1]
         head = len(parts[0])
@@ -216,11 +245,13 @@ def extract_targets(report: Any) -> pl.DataFrame:
     text, year = report.text, report.year
     place_id = getattr(report, "place_key", None) or report.place
     for sentence in segment_report(text, year):
-        if sentence.part == "other" and not re.search(r"\d", sentence.text):
+        if sentence.part == "other" and not _ANY_DIGIT.search(sentence.text):
             continue
-        sentence_text = re.sub(r"\s+", "", sentence.text)
+        sentence_text = _WHITESPACE.sub("", sentence.text)
+        sentence_deadline = _deadline_in(sentence_text)
+        default_deadline = sentence_deadline or (year if sentence.part == "plan" else None)
         previous_indicator: tuple[str, str | None] | None = None
-        clauses = [(c, re.sub(r"\s+", "", c.text)) for c in split_clauses(sentence.text, sentence.start)]
+        clauses = [(c, _WHITESPACE.sub("", c.text)) for c in split_clauses(sentence.text, sentence.start)]
         found = [find_quantities(ctext) for _, ctext in clauses]
         # In a list of targets (主要预期目标是…), a clause without a number is a target too: 进出口回稳向好.
         target_list = sentence.part == "plan" and (
@@ -228,22 +259,25 @@ def extract_targets(report: Any) -> pl.DataFrame:
         for (clause, ctext), quantities in zip(clauses, found):
             occurrence = seen_clauses.get(ctext, 0)
             seen_clauses[ctext] = occurrence + 1
+            if not quantities and sentence.part != "plan":
+                continue
+            qualitative = not quantities and (_is_commitment(ctext) or (
+                target_list and 4 <= len(ctext) <= 30 and not _TARGET_LIST_RE.search(ctext)))
+            if not quantities and not qualitative:
+                continue
             modality_m = _MODALITY_RE.search(ctext)
-            modality = modality_m.group() if modality_m else None
             base = {
                 "source": report.source, "place": report.place, "level": report.level, "year": year,
                 "part": sentence.part, "section": sentence.section, "sentence": sentence_text, "text": ctext,
-                "modality": modality, "start": clause.start, "end": clause.end,
+                "modality": modality_m.group() if modality_m else None, "start": clause.start, "end": clause.end,
             }
-            if not quantities:
-                if sentence.part == "plan" and (_is_commitment(ctext) or (
-                        target_list and 4 <= len(ctext) <= 30 and not _TARGET_LIST_RE.search(ctext))):
-                    indicator = _clean_indicator(ctext) or ctext
-                    rows.append({**base, "id": _row_id(place_id, year, ctext, occurrence, 0),
-                                 "indicator": indicator, "indicator_key": indicator_key(indicator),
-                                 "direction": None, "value": None, "value_high": None, "unit": None,
-                                 "comparator": None, "deadline": _deadline(sentence_text, ctext, year, "plan"),
-                                 "raw": None})
+            if qualitative:
+                indicator = _clean_indicator(ctext) or ctext
+                rows.append({**base, "id": _row_id(place_id, year, ctext, occurrence, 0),
+                             "indicator": indicator, "indicator_key": indicator_key(indicator),
+                             "direction": None, "value": None, "value_high": None, "unit": None,
+                             "comparator": None, "deadline": _deadline_in(ctext) or sentence_deadline or year,
+                             "raw": None})
                 continue
             distributive = "分别" in ctext or "均" in ctext
             # 分别增长7%和8%左右, 分别达到120万吨和8万吨: one comparator word covers the whole list.
@@ -261,8 +295,8 @@ def extract_targets(report: Any) -> pl.DataFrame:
                         indicators[k], keys[k] = indicators[k - 1], keys[k - 1]
                     elif previous_indicator:
                         indicators[k], keys[k] = previous_indicator
-            
             index = 0
+            deadline = _deadline_in(ctext) or default_deadline
             for k, q in enumerate(quantities):
                 targets = [indicators[k]]
                 shared_key = keys[k]
@@ -278,7 +312,7 @@ def extract_targets(report: Any) -> pl.DataFrame:
                                  "indicator_key": shared_key if len(targets) == 1 else indicator_key(ind),
                                  "direction": _direction(ctext, q.start), "value": q.value,
                                  "value_high": q.value_high, "unit": q.unit, "comparator": q.comparator,
-                                 "deadline": _deadline(sentence_text, ctext, year, sentence.part), "raw": q.raw})
+                                 "deadline": deadline, "raw": q.raw})
                     index += 1
             if indicators and len(indicators[-1]) >= 2:
                 previous_indicator = (indicators[-1], keys[-1])
@@ -294,7 +328,8 @@ def extract_targets(report: Any) -> pl.DataFrame:
             first_statement[key] = row["id"]
     if not rows:
         return empty_targets()
-    return pl.DataFrame(rows, schema=TARGET_SCHEMA).select(list(TARGET_SCHEMA))
+    columns = list(TARGET_SCHEMA)
+    return pl.DataFrame([[row[c] for c in columns] for row in rows], schema=TARGET_SCHEMA, orient="row")
 
 
 def empty_targets() -> pl.DataFrame:
