@@ -34,6 +34,8 @@ __all__ = [
     "find_report_files",
     "read_report",
     "read_reports",
+    "manifests_for",
+    "refuse_duplicates",
 ]
 
 REPORT_SUFFIXES = (".txt", ".html", ".htm")
@@ -679,27 +681,40 @@ def read_reports(paths: Iterable[str | Path], use_manifest: bool = True) -> tupl
     Two or more reports for one (place_key, year) are all kept out, each error naming the others.
     """
     paths = [Path(p) for p in paths]
-    manifest: dict[Path, dict] = {}
-    errors: list[IngestError] = []
-    if use_manifest:
-        folders = {p for p in paths if p.is_dir()} | {p.parent for p in paths if not p.is_dir()}
-        for folder in sorted(folders):
-            manifests = [folder / "manifest.csv"] + (sorted(folder.rglob("manifest.csv")) if folder in paths else [])
-            for m in dict.fromkeys(manifests):
-                try:
-                    manifest.update(load_manifest(m.parent))
-                except IngestError as err:
-                    errors.append(err)
+    manifest, errors = manifests_for(paths) if use_manifest else ({}, [])
     reports: list[Report] = []
     for file in find_report_files(paths):
         try:
             reports.append(read_report(file, manifest))
         except IngestError as err:
             errors.append(err)
+    kept, duplicates = refuse_duplicates(reports)
+    return kept, errors + duplicates
+
+
+def manifests_for(paths: Iterable[str | Path]) -> tuple[dict[Path, dict], list[IngestError]]:
+    """The manifest rows that apply to `paths`: manifest.csv in each folder given (and below it),
+    and in the folder of each file given."""
+    paths = [Path(p) for p in paths]
+    manifest: dict[Path, dict] = {}
+    errors: list[IngestError] = []
+    folders = {p for p in paths if p.is_dir()} | {p.parent for p in paths if not p.is_dir()}
+    for folder in sorted(folders):
+        manifests = [folder / "manifest.csv"] + (sorted(folder.rglob("manifest.csv")) if folder in paths else [])
+        for m in dict.fromkeys(manifests):
+            try:
+                manifest.update(load_manifest(m.parent))
+            except IngestError as err:
+                errors.append(err)
+    return manifest, errors
+
+
+def refuse_duplicates(reports: list[Report]) -> tuple[list[Report], list[IngestError]]:
+    """Keep the reports that are alone for their (place_key, year); the others become errors."""
     by_key: dict[tuple[str, int], list[Report]] = {}
     for r in reports:
         by_key.setdefault((r.place_key, r.year), []).append(r)
-    kept = []
+    kept, errors = [], []
     for r in reports:
         same = by_key[(r.place_key, r.year)]
         if len(same) == 1:

@@ -27,7 +27,7 @@ _ARABIC_WITH_MAGNITUDE = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)(万亿|千万|�
 _LATIN_OR_SIGN_AFTER = re.compile(r"[A-Za-z+×*/]")
 _LATIN_OR_PLUS_BEFORE = re.compile(r"[A-Za-z+]")
 _HEADING_MARK_AFTER = re.compile(r"[、.．]")
-_CLOSING_PAREN = re.compile(r"[)）]")
+_CLOSING_PAREN = re.compile(r"[)）\]】]")
 _YEAR_DIGITS = re.compile(r"(1[89]|20)\d\d")
 _DATE_OR_TIME_AFTER = re.compile(r"(?:月|日|号|时|点(?!\d)|:\d)")
 _DOTTED_DATE = re.compile(r"\d{1,2}\.\d{1,2}(?:\.\d{1,2})?$")
@@ -200,7 +200,7 @@ _RANGE_SEP = r"\s*(?:-|~|至|到|—|–)\s*"
 
 # One numeral with magnitude, approximation word and unit; ranges are joined later.
 _NUMBER_RE = re.compile(
-    rf"(?P<pct>百分之)?(?P<num>{_ARABIC}|{_CN_NUM})"
+    rf"(?=[百0-9{_CN_NUMERAL_CHARS}])(?P<pct>百分之)?(?P<num>{_ARABIC}|{_CN_NUM})"
     rf"(?P<approx1>{_APPROX})?(?P<mag>{_MAG})?(?P<approx2>{_APPROX})?"
     rf"(?P<unit>{_UNIT_RE})?"
 )
@@ -279,7 +279,7 @@ def _is_not_a_quantity(clause: str, m: re.Match) -> bool:
     stripped_before = before.strip()
     if _HEADING_MARK_AFTER.match(nxt) and unit is None and stripped_before in ("", "(", "（"):
         return True
-    if prev in "(（" and _CLOSING_PAREN.match(nxt):
+    if prev in "(（[【" and _CLOSING_PAREN.match(nxt):  # (四), footnote markers [41]
         return True
     # Dates and calendar years: 2024年, 3月5日, 二〇二四年, 2024-01-14, 10:40.
     if is_arabic:

@@ -121,7 +121,8 @@ def build_target_table(
     """
     import polars as pl
 
-    from compare.extract import empty_targets, extract_targets
+    from compare.corpus import extract_all
+    from compare.extract import empty_targets
     from compare.ingest import find_report_files, read_reports
 
     unknown = [p for p in parts if p not in PARTS]
@@ -130,7 +131,7 @@ def build_target_table(
     files_found = len(find_report_files(paths))
     reports, errors = read_reports(paths, use_manifest=use_manifest)
     chosen = select_reports(reports, place, years)
-    tables = [extract_targets(r) for r in chosen]
+    tables = extract_all(chosen)
     targets = pl.concat(tables, how="vertical") if tables else empty_targets()
     if parts:
         targets = targets.filter(pl.col("part").is_in(list(parts)))
