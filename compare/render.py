@@ -1,0 +1,450 @@
+"""Render: static HTML pages for diffs, reports, places and the site index (jinja2).
+
+Every page function is pure (data in, HTML string out) and deterministic: the
+same input gives byte-identical output, with no timestamps. Pages are
+self-contained: CSS and a few lines of vanilla JS are inlined, and a strict
+Content-Security-Policy keeps any request from leaving the page, so a built
+site can be zipped, served by any static server or opened from disk.
+
+Links between pages come in a ``SiteLinks`` (all relative URLs); without one a
+page renders on its own with no cross-page links.
+
+The inline diff treats a number with its unit as one token, so a changed
+figure reads as one deletion and one insertion rather than a changed digit:
+
+>>> inline_diff("粮食产量1.3万亿斤以上", "粮食产量1.4万亿斤左右")
+[('same', '粮食产量'), ('del', '1.3万亿斤'), ('ins', '1.4万亿斤'), ('del', '以上'), ('ins', '左右')]
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+from urllib.parse import urlsplit
+
+import jinja2
+from markupsafe import Markup, escape
+
+__all__ = [
+    "SiteLinks", "STATUS_LABELS", "FLAG_LABELS", "OUTCOME_LABELS", "PART_LABELS",
+    "tokenise_numbers", "inline_diff", "years_gap_note", "diff_summary", "sparkline_svg", "safe_href",
+    "render_diff_page", "render_report_page", "render_place_page", "render_index",
+]
+
+# (Chinese, English) for every label a reader sees; DESIGN.md's statuses and flags.
+STATUS_LABELS = {"continued": ("延续", "continued"), "raised": ("上调", "raised"), "lowered": ("下调", "lowered"),
+                 "dropped": ("删除", "dropped"), "new": ("新增", "new")}
+FLAG_LABELS = {"comparator_changed": ("比较词变化", "comparator changed"),
+               "modality_changed": ("力度词变化", "modality changed"), "reworded": ("措辞变化", "reworded"),
+               "value_added": ("新增数值", "value added"), "value_removed": ("删除数值", "value removed")}
+OUTCOME_LABELS = {"met": ("达成", "met"), "above": ("超出", "above"), "below": ("未达", "below"),
+                  "not_reported": ("未报告", "not reported")}
+PART_LABELS = {"plan": ("计划", "plan"), "review": ("回顾", "review"), "other": ("其他", "other")}
+COMPARATOR_SIGNS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "~": "≈", "range": "–", "=": "="}
+LEVEL_LABELS = {"national": ("全国", "national"), "province": ("省级", "province"), "city": ("市级", "city"),
+                "district": ("区", "district"), "county": ("县", "county")}
+
+
+@dataclass(frozen=True)
+class SiteLinks:
+    """Relative URLs from the page being rendered to the pages around it (None: no link)."""
+
+    home: str | None = None
+    place: str | None = None
+    reports: Mapping[int, str] = field(default_factory=dict)  # year -> report page
+    diffs: Mapping[tuple[int, int], str] = field(default_factory=dict)  # (old year, new year) -> diff page
+
+    def report(self, year: int | None, row_id: str | None = None) -> str | None:
+        """The report page of a year, or one row's passage in it (#r-<id>)."""
+        href = self.reports.get(year) if year is not None else None
+        if href and row_id:
+            return f"{href}#r-{row_id}"
+        return href
+
+
+# ---------------------------------------------------------------- templates
+
+def _template_dirs() -> list[Path]:
+    # The source checkout keeps templates/ at the project root; the wheel ships them as compare/templates.
+    here = Path(__file__).resolve()
+    return [d for d in (here.parents[1] / "templates", here.parent / "templates") if d.is_dir()]
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(d) for d in _template_dirs()]),
+                             autoescape=True, undefined=jinja2.StrictUndefined,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.globals.update(STATUS_LABELS=STATUS_LABELS, FLAG_LABELS=FLAG_LABELS, OUTCOME_LABELS=OUTCOME_LABELS,
+                       PART_LABELS=PART_LABELS, LEVEL_LABELS=LEVEL_LABELS, COMPARATOR_SIGNS=COMPARATOR_SIGNS)
+    env.filters["num"] = _thousands
+    return env
+
+
+def _render(name: str, **context: Any) -> str:
+    return _environment().get_template(name).render(**context)
+
+
+def _thousands(n: int | float) -> str:
+    return f"{n:,}" if isinstance(n, int) else f"{n:,.1f}"
+
+
+# ---------------------------------------------------------------- small pure pieces
+
+# A number with its magnitude words and unit is ONE diff token (1.3万亿斤), so a
+# changed figure shows as one deletion + one insertion, not as a changed digit.
+_UNITS = ("个百分点", "平方公里", "平方米", "立方米", "千瓦时", "千瓦", "公顷", "公里", "千米", "标准煤",
+          "%", "‰", "元", "美元", "人次", "人", "斤", "吨", "米", "个", "条", "宗", "株", "项", "亩", "户", "家",
+          "所", "座", "辆", "台", "套", "次", "天", "倍", "间", "张", "处", "张", "床", "件", "名", "块", "万")
+_NUMBER_UNIT_RE = re.compile(
+    r"\d+(?:[.,]\d+)*(?:[十百千万亿]+)?(?:" + "|".join(re.escape(u) for u in sorted(set(_UNITS), key=len, reverse=True))
+    + r")?")
+
+
+def tokenise_numbers(text: str) -> list[str]:
+    """Split text into diff tokens: each number+unit run is one token, every other character its own.
+
+    >>> tokenise_numbers("增长5.5%左右")
+    ['增', '长', '5.5%', '左', '右']
+    """
+    tokens: list[str] = []
+    pos = 0
+    for m in _NUMBER_UNIT_RE.finditer(text):
+        tokens.extend(text[pos:m.start()])
+        tokens.append(m.group())
+        pos = m.end()
+    tokens.extend(text[pos:])
+    return tokens
+
+
+def inline_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """The character diff of two clauses as (kind, text) runs, kind in same/del/ins."""
+    a, b = tokenise_numbers(old), tokenise_numbers(new)
+    runs: list[tuple[str, str]] = []
+
+    def add(kind: str, tokens: Sequence[str]) -> None:
+        if not tokens:
+            return
+        text = "".join(tokens)
+        if runs and runs[-1][0] == kind:
+            runs[-1] = (kind, runs[-1][1] + text)
+        else:
+            runs.append((kind, text))
+
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            add("same", a[i1:i2])
+        else:
+            add("del", a[i1:i2])
+            add("ins", b[j1:j2])
+    return runs
+
+
+def _marked(runs: list[tuple[str, str]], side: str) -> Markup:
+    """One side of an inline diff as HTML: the old side shows deletions, the new side insertions."""
+    tag = "del" if side == "old" else "ins"
+    out = []
+    for kind, text in runs:
+        if kind == "same":
+            out.append(escape(text))
+        elif kind == tag:
+            out.append(Markup(f"<{tag}>{escape(text)}</{tag}>"))
+    return Markup("").join(out)
+
+
+def years_gap_note(old_year: int | None, new_year: int | None) -> str | None:
+    """The line that says a diff skips years, or None for consecutive years.
+
+    >>> years_gap_note(2019, 2021)
+    '2019 → 2021 (no 2020 report); outcomes not checked'
+    >>> years_gap_note(2004, 2008)
+    '2004 → 2008 (no 2005–2007 reports); outcomes not checked'
+    """
+    if old_year is None or new_year is None or new_year - old_year == 1:
+        return None
+    if new_year - old_year == 2:
+        missing = f"no {old_year + 1} report"
+    else:
+        missing = f"no {old_year + 1}–{new_year - 1} reports"
+    return f"{old_year} → {new_year} ({missing}); outcomes not checked"
+
+
+def diff_summary(diff: dict) -> dict:
+    """The small summary of a diff that a place page lists: years, status and outcome counts."""
+    outcomes = {k: 0 for k in OUTCOME_LABELS}
+    for change in diff["changes"]:
+        if change.get("outcome"):
+            outcomes[change["outcome"]["status"]] = outcomes.get(change["outcome"]["status"], 0) + 1
+    compared = diff.get("compared") or {}
+    old_year = compared.get("old_year", diff["old"].get("year"))
+    new_year = compared.get("new_year", diff["new"].get("year"))
+    return {"old_year": old_year, "new_year": new_year,
+            "consecutive": bool(compared.get("consecutive", old_year is not None and new_year == (old_year or 0) + 1)),
+            "outcomes_checked": bool(compared.get("outcomes", any(c.get("outcome") for c in diff["changes"]))),
+            "summary": {s: diff["summary"].get(s, 0) for s in STATUS_LABELS}, "outcomes": outcomes,
+            "total": len(diff["changes"])}
+
+
+def safe_href(url: str | None) -> str | None:
+    """The URL when it is http(s), else None (a source URL is shown as a link only then).
+
+    >>> safe_href("https://example.org/a"), safe_href("javascript:alert(1)"), safe_href(None)
+    ('https://example.org/a', None, None)
+    """
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    return url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
+def sparkline_svg(points: Iterable[tuple[int, float]], *, years: tuple[int, int] | None = None,
+                  width: int = 96, height: int = 22) -> Markup:
+    """A tiny inline SVG line of (year, value) points; x spans ``years`` (first, last) when given.
+
+    >>> print(sparkline_svg([(2022, 5.5), (2023, 5.0), (2024, 5.0)]))  # doctest: +ELLIPSIS
+    <svg class="spark" ...><polyline points="2.0,2.0 48.0,20.0 94.0,20.0"/>...</svg>
+    """
+    pts = sorted((int(y), float(v)) for y, v in points if v is not None and math.isfinite(v))
+    if not pts:
+        return Markup("")
+    first, last = years or (pts[0][0], pts[-1][0])
+    lo, hi = min(v for _, v in pts), max(v for _, v in pts)
+    pad = 2.0
+
+    def xy(year: int, value: float) -> tuple[float, float]:
+        x = pad + (width - 2 * pad) * ((year - first) / (last - first) if last > first else 0.5)
+        y = height / 2 if hi == lo else pad + (height - 2 * pad) * (hi - value) / (hi - lo)
+        return round(x, 1), round(y, 1)
+
+    coords = [xy(y, v) for y, v in pts]
+    line = " ".join(f"{x},{y}" for x, y in coords)
+    end_x, end_y = coords[-1]
+    label = escape(" · ".join(f"{y}: {_short_number(v)}" for y, v in pts))
+    return Markup(
+        f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{label}"><title>{label}</title><polyline points="{line}"/>'
+        f'<circle cx="{end_x}" cy="{end_y}" r="2"/></svg>')
+
+
+def _short_number(v: float) -> str:
+    return f"{v:.6g}"
+
+
+def _quantity(value: float | None, value_high: float | None, unit: str | None) -> str:
+    from compare.table_io import format_value  # magnitude words back: 12440000 人 -> 1244万人
+
+    return format_value(value, value_high, unit)
+
+
+# ---------------------------------------------------------------- the diff page
+
+def _side(row: dict | None, runs: list[tuple[str, str]] | None, side: str, links: SiteLinks) -> dict | None:
+    if row is None:
+        return None
+    html = _marked(runs, side) if runs is not None else escape(row["text"])
+    return {"html": html, "section": row.get("section") or "", "year": row.get("year"),
+            "quantity": row.get("raw") or "", "modality": row.get("modality"),
+            "href": links.report(row.get("year"), row.get("id"))}
+
+
+def _change_view(change: dict, links: SiteLinks, headline: bool) -> dict:
+    old, new = change["old"], change["new"]
+    runs = inline_diff(old["text"], new["text"]) if old is not None and new is not None else None
+    flags = [f for f in FLAG_LABELS if change.get(f)]
+    outcome = change.get("outcome")
+    outcome_view = None
+    if outcome:
+        figure = _quantity(outcome.get("value"), None, outcome.get("unit")) if outcome.get("value") is not None else ""
+        outcome_view = {"status": outcome["status"], "figure": figure, "text": outcome.get("text") or "",
+                        "href": links.report((new or {}).get("year") if new else None, outcome.get("id")),
+                        "tolerance": outcome.get("tolerance")}
+    score = change.get("score")
+    why = " · ".join(p for p in (f"score {score:.3f}" if isinstance(score, (int, float)) else "",
+                                 change.get("reason") or "") if p)
+    return {"status": change["status"], "flags": flags, "old": _side(old, runs, "old", links),
+            "new": _side(new, runs, "new", links), "outcome": outcome_view, "why": why,
+            "headline": headline}
+
+
+def render_diff_page(diff: dict, *, links: SiteLinks | None = None) -> str:
+    """One self-contained page for a diff in DESIGN.md's JSON shape (``diff.diff_tables``)."""
+    from compare.diff import is_headline
+
+    links = links or SiteLinks()
+    summary = diff_summary(diff)
+    views = [_change_view(c, links, is_headline(c["old"]) or is_headline(c["new"])) for c in diff["changes"]]
+    groups = [("主要预期目标", "Headline targets", [v for v in views if v["headline"]]),
+              ("其他承诺", "Other commitments", [v for v in views if not v["headline"]])]
+    old_meta, new_meta = diff["old"], diff["new"]
+    place = new_meta.get("place") or old_meta.get("place") or ""
+    return _render("diff.html", place=place, old=_meta_view(old_meta), new=_meta_view(new_meta),
+                   summary=summary, gap=years_gap_note(summary["old_year"], summary["new_year"]),
+                   part=(diff.get("compared") or {}).get("part", "plan"),
+                   groups=[g for g in groups if g[2]], total=len(views), links=links)
+
+
+def _meta_view(meta: Mapping[str, Any]) -> dict:
+    return {"place": meta.get("place") or "", "year": meta.get("year"), "level": meta.get("level"),
+            "delivered": meta.get("delivered"), "source": meta.get("source") or "",
+            "source_url": meta.get("source_url"), "source_href": safe_href(meta.get("source_url")),
+            "title": meta.get("title"), "sha256": meta.get("sha256"), "notes": list(meta.get("notes") or ())}
+
+
+# ---------------------------------------------------------------- the report page
+
+def _paragraphs(text: str, spans: list[tuple[int, int, str, str]]) -> list[dict]:
+    """The report text as paragraphs (one per non-empty line) with each row's clause marked.
+
+    ``spans`` are (start, end, row id, title, has a number); rows that share a
+    clause share one <mark> (class "v" when a row has a number), and a clause
+    overlapping an earlier one gets an anchor right after it.
+    """
+    by_span: dict[tuple[int, int], list[tuple[str, str]]] = {}
+    numeric: set[tuple[int, int]] = set()
+    for start, end, row_id, title, has_value in spans:
+        if 0 <= start < end <= len(text):
+            by_span.setdefault((start, end), []).append((row_id, title))
+            if has_value:
+                numeric.add((start, end))
+    ordered = sorted(by_span.items())
+    paragraphs: list[dict] = []
+    k = 0
+    pos = 0
+    for line in text.split("\n"):
+        line_start, line_end = pos, pos + len(line)
+        pos = line_end + 1
+        if not line.strip():
+            continue
+        pieces: list[Markup] = []
+        cursor = line_start
+        mark_end = line_start
+        while k < len(ordered) and ordered[k][0][0] < line_end:
+            (start, end), rows = ordered[k]
+            k += 1
+            if start < line_start:
+                continue
+            end = min(end, line_end)
+            anchors = Markup("").join(Markup('<span class="anchor" id="r-{}"></span>').format(r) for r, _ in rows)
+            if start < mark_end:  # overlaps the previous mark: anchors only, right after it
+                pieces.append(anchors)
+                continue
+            anchors = Markup("").join(Markup('<span class="anchor" id="r-{}"></span>').format(r) for r, _ in rows[1:])
+            pieces.append(escape(text[cursor:start]))
+            first_row, title = rows[0]
+            pieces.append(Markup('{}<mark id="r-{}"{} title="{}">{}</mark>').format(
+                anchors, first_row, Markup(' class="v"') if (start, end) in numeric else "", title, text[start:end]))
+            cursor = mark_end = end
+        pieces.append(escape(text[cursor:line_end]))
+        paragraphs.append({"id": f"p{len(paragraphs) + 1}", "html": Markup("").join(pieces)})
+    return paragraphs
+
+
+def _paragraph_of(text: str) -> list[int]:
+    """The 1-based paragraph number of each character offset's line (non-empty lines only)."""
+    numbers: list[int] = []
+    n = 0
+    for line in text.split("\n"):
+        number = 0
+        if line.strip():
+            n += 1
+            number = n
+        numbers.extend([number] * (len(line) + 1))
+    return numbers
+
+
+def render_report_page(meta: Mapping[str, Any], table: Any, text: str, *, links: SiteLinks | None = None) -> str:
+    """A report's metadata, its target table (filterable) and its text with every row's clause marked."""
+    links = links or SiteLinks()
+    rows = table.to_dicts() if hasattr(table, "to_dicts") else list(table)
+    paragraph_of = _paragraph_of(text)
+    spans = []
+    views = []
+    for n, row in enumerate(rows, 1):
+        start, end = row.get("start"), row.get("end")
+        located = isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)
+        quantity = row.get("raw") or ""
+        title = " ".join(p for p in (row.get("indicator") or "", quantity) if p)
+        if located:
+            spans.append((start, end, row["id"], title, row.get("value") is not None))
+        views.append({"n": n, "id": row["id"], "part": row.get("part") or "other",
+                      "indicator": row.get("indicator") or "", "quantity": quantity,
+                      "value": _quantity(row.get("value"), row.get("value_high"), row.get("unit")),
+                      "comparator": COMPARATOR_SIGNS.get(row.get("comparator") or "", ""),
+                      "modality": row.get("modality") or "", "deadline": row.get("deadline"),
+                      "text": row.get("text") or "", "section": row.get("section") or "",
+                      "restates": row.get("restates"),
+                      "paragraph": paragraph_of[start] if located and start < len(paragraph_of) else None})
+    counts = {p: sum(1 for v in views if v["part"] == p) for p in PART_LABELS}
+    return _render("report.html", meta=_meta_view(meta), rows=views, counts=counts,
+                   paragraphs=_paragraphs(text, spans), links=links)
+
+
+# ---------------------------------------------------------------- the place page
+
+MAX_HISTORY_ROWS = 200  # the national history has thousands of one-year lineages; keep the page light
+
+
+def render_place_page(place: str, history: Any, diffs: Sequence[Mapping[str, Any]],
+                      reports: Sequence[Mapping[str, Any]], *, links: SiteLinks | None = None,
+                      level: str | None = None) -> str:
+    """A place: its reports, its year-pair diffs and the history table with a sparkline per numeric lineage.
+
+    ``history`` is ``history.history_table`` output; ``diffs`` are ``diff_summary`` dicts;
+    ``reports`` are report metadata dicts (year, delivered, rows, …).
+    """
+    links = links or SiteLinks()
+    records = history.to_dicts() if hasattr(history, "to_dicts") else list(history)
+    years = sorted(int(c) for c in (history.columns if hasattr(history, "columns") else
+                                    (records[0].keys() if records else ())) if str(c).isdigit())
+    span = (years[0], years[-1]) if years else None
+    numeric = [r for r in records if r.get("values")]
+    # Lineages seen in two or more years tell the story; one-year figures only when there is one report.
+    lasting = [r for r in numeric if len(r["values"]) >= 2] if len(years) > 1 else numeric
+    shown = lasting[:MAX_HISTORY_ROWS]
+    lineage_rows = [{"indicator": r.get("indicator") or "", "unit": r.get("unit") or "",
+                     "text": r.get("text") or "",
+                     "cells": [r.get(str(y)) or "" for y in years],
+                     "spark": sparkline_svg([(p["year"], p["value"]) for p in r["values"]], years=span)}
+                    for r in shown]
+    return _render("place.html", place=place, level=level, years=years, lineages=lineage_rows,
+                   hidden=len(records) - len(shown), numeric_total=len(numeric),
+                   diffs=[{**d, "href": links.diffs.get((d["old_year"], d["new_year"])),
+                           "gap": years_gap_note(d["old_year"], d["new_year"])} for d in diffs],
+                   reports=[{**_meta_view(r), "rows": r.get("rows"), "href": links.report(r.get("year"))}
+                            for r in reports],
+                   links=links)
+
+
+# ---------------------------------------------------------------- the index
+
+def render_index(places: Sequence[Mapping[str, Any]], *, title: str | None = None) -> str:
+    """The places × years grid: target-row counts per report, linked to report pages.
+
+    Each place is a dict with ``place``, ``level``, ``years`` ({year: row count}) and,
+    optionally, ``href`` (its place page) and ``year_hrefs`` ({year: report page}).
+    """
+    years = sorted({int(y) for p in places for y in p["years"]})
+    rows = []
+    for p in places:
+        year_hrefs = p.get("year_hrefs") or {}
+        rows.append({"place": p["place"], "level": p.get("level") or "", "href": p.get("href"),
+                     "reports": len(p["years"]), "diffs": p.get("diffs", 0),
+                     "cells": [(y, p["years"].get(y), year_hrefs.get(y)) for y in years]})
+    totals = {"places": len(rows), "reports": sum(r["reports"] for r in rows),
+              "rows": sum(int(c or 0) for p in places for c in p["years"].values())}
+    decades = []
+    for y in years:
+        if decades and decades[-1][0] == y // 10 * 10:
+            decades[-1][1] += 1
+        else:
+            decades.append([y // 10 * 10, 1])
+    return _render("index.html", rows=rows, years=years, decades=decades, totals=totals,
+                   title=title or "政府工作报告目标对比")

@@ -1,0 +1,183 @@
+"""Site: build the whole static HTML site from reports and their target tables.
+
+Layout (all links relative, so the folder can be zipped, served by any static
+server or opened from disk)::
+
+    index.html                          places x years grid
+    places/<slug>/index.html            one place: reports, diffs, history
+    places/<slug>/<year>.html           one report: metadata, target table, text
+    places/<slug>/diff-<a>-<b>.html     each pair of consecutive available years
+
+Reports are grouped into places by ``place_key`` (a renamed county stays one
+place). Every file is written atomically and only when its bytes change, so a
+rebuild touches exactly the pages whose content changed.
+
+>>> place_slug("中华人民共和国", set())
+'中华人民共和国-ca6b1e36'
+>>> place_slug("../CON", set())
+'CON-d1d3a747'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+import unicodedata
+from collections import defaultdict
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping, Sequence
+from urllib.parse import quote
+
+from compare.render import (SiteLinks, diff_summary, render_diff_page, render_index, render_place_page,
+                            render_report_page)
+
+__all__ = ["place_slug", "write_if_changed", "build_site", "site_paths", "report_meta_dict"]
+
+MAX_SLUG_CHARS = 40  # 40 CJK characters are 120 bytes in UTF-8, far below the usual 255-byte name limit
+_UNSAFE_RUN = re.compile(r"[^\w\-]+")  # keeps letters and digits of every script (CJK readable), _ and -
+_LEVEL_ORDER = {"national": 0, "province": 1, "city": 2, "district": 3, "county": 4}
+
+
+def place_slug(place_key: str, taken: set[str] | None = None) -> str:
+    """A safe folder name for a place: readable, bounded, unique within ``taken`` (which it updates).
+
+    NFKC, every run of characters other than letters, digits, _ and - becomes one
+    -, and a short hash of the full name is appended, so two places never share a
+    folder and no slug is a reserved device name (CON, NUL…), empty, . or ..
+    Uniqueness is checked case-insensitively (case-insensitive file systems).
+
+    >>> place_slug("河北省保定市徐水区", set())
+    '河北省保定市徐水区-5b10fa7e'
+    """
+    taken = taken if taken is not None else set()
+    text = unicodedata.normalize("NFKC", place_key)
+    text = _UNSAFE_RUN.sub("-", text).strip("-_")
+    text = text[:MAX_SLUG_CHARS].strip("-_") or "place"
+    digest = hashlib.sha256(place_key.encode("utf-8", "surrogatepass")).hexdigest()
+    folded = {t.casefold() for t in taken}
+    for size in range(8, len(digest) + 1, 4):
+        slug = f"{text}-{digest[:size]}"
+        if slug.casefold() not in folded:
+            break
+    else:  # every prefix of the hash is taken: only possible with a hostile `taken`
+        n = 2
+        while f"{text}-{digest}-{n}".casefold() in folded:
+            n += 1
+        slug = f"{text}-{digest}-{n}"
+    taken.add(slug)
+    return slug
+
+
+def write_if_changed(path: Path, content: str | bytes) -> bool:
+    """Write a file atomically (temp file + os.replace); skip it when the bytes are the same. True if written."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    path = Path(path)
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return True
+
+
+def report_meta_dict(report: Any, rows: int | None = None) -> dict:
+    """The metadata a page shows for a report (an ingest.Report or anything with its fields)."""
+    return {"place": report.place, "place_key": getattr(report, "place_key", report.place), "level": report.level,
+            "year": report.year, "delivered": getattr(report, "delivered", None), "source": str(report.source),
+            "source_url": getattr(report, "source_url", None), "sha256": getattr(report, "sha256", None),
+            "title": getattr(report, "title", None), "notes": list(getattr(report, "notes", ()) or ()),
+            "rows": rows}
+
+
+def _table_for(report: Any, tables: Mapping[Any, Any]):
+    """The report's target table: tables may be keyed by (place_key, year), by source, or by the Report."""
+    place_key = getattr(report, "place_key", report.place)
+    for key in ((place_key, report.year), str(report.source), report):
+        try:
+            if key in tables:
+                return tables[key]
+        except TypeError:  # an unhashable key type
+            continue
+    from compare.extract import extract_targets  # not given: extract it now
+
+    return extract_targets(report)
+
+
+def site_paths(slug: str, years: Sequence[int]) -> dict:
+    """Relative paths of one place's pages inside the site."""
+    base = f"places/{slug}"
+    return {"place": f"{base}/index.html", "reports": {y: f"{base}/{y}.html" for y in years},
+            "diffs": {(a, b): f"{base}/diff-{a}-{b}.html" for a, b in zip(years, years[1:])}}
+
+
+def build_site(reports: Iterable[Any], tables: Mapping[Any, Any], out_dir: Path, *,
+               progress: Callable[[str], None] | None = None) -> list[Path]:
+    """Build the whole site under out_dir; the paths of all its pages (written or already up to date).
+
+    ``tables`` maps (place_key, year) (or report.source) to the report's target
+    table; a report with no table there is extracted on the way.
+    """
+    from compare.diff import diff_tables
+    from compare.history import history_table
+
+    out_dir = Path(out_dir)
+    by_place: dict[str, dict[int, Any]] = defaultdict(dict)
+    for report in sorted(reports, key=lambda r: (getattr(r, "place_key", r.place), r.year, str(r.source))):
+        by_place[getattr(report, "place_key", report.place)].setdefault(report.year, report)
+    taken: set[str] = set()
+    pages: list[Path] = []
+    index_rows = []
+
+    def emit(relative: str, html: str) -> None:
+        path = out_dir / relative
+        write_if_changed(path, html)
+        pages.append(path)
+
+    for place_key in sorted(by_place):
+        years = sorted(by_place[place_key])
+        latest = by_place[place_key][years[-1]]
+        place_name = latest.place
+        slug = place_slug(place_key, taken)
+        paths = site_paths(slug, years)
+        # Links from a page inside places/<slug>/ to its neighbours: file names only, percent-encoded.
+        local = SiteLinks(home="../../index.html", place="index.html",
+                          reports={y: quote(f"{y}.html") for y in years},
+                          diffs={pair: quote(Path(p).name) for pair, p in paths["diffs"].items()})
+        if progress:
+            progress(f"{place_name}: {len(years)} report(s)")
+        place_tables = {y: _table_for(by_place[place_key][y], tables) for y in years}
+        metas = {y: report_meta_dict(by_place[place_key][y], place_tables[y].height) for y in years}
+        for y in years:
+            report = by_place[place_key][y]
+            emit(paths["reports"][y], render_report_page(metas[y], place_tables[y], report.text, links=local))
+        summaries = []
+        for a, b in zip(years, years[1:]):
+            diff = diff_tables(place_tables[a], place_tables[b], old_report=by_place[place_key][a],
+                               new_report=by_place[place_key][b])
+            emit(paths["diffs"][(a, b)], render_diff_page(diff, links=local))
+            summaries.append(diff_summary(diff))
+        history = history_table(place_tables)
+        emit(paths["place"], render_place_page(place_name, history, summaries, [metas[y] for y in years],
+                                               links=local, level=latest.level))
+        index_rows.append({"place": place_name, "place_key": place_key, "level": latest.level,
+                           "years": {y: metas[y]["rows"] for y in years}, "diffs": len(summaries),
+                           "href": quote(paths["place"]),
+                           "year_hrefs": {y: quote(p) for y, p in paths["reports"].items()}})
+    index_rows.sort(key=lambda r: (_LEVEL_ORDER.get(r["level"], 9), r["place_key"]))
+    emit("index.html", render_index(index_rows))
+    return pages
