@@ -99,6 +99,31 @@ def demo(
     raise typer.Exit(_report_failures(run.errors, run.files_found))
 
 
+@app.command()
+def report(
+    corpus: Path = typer.Option(Path("corpus"), "--corpus", help="Corpus folder of report files (manifest.csv optional)."),
+    output: Path = typer.Option(Path("reports_out"), "--output", "-o", help="Folder for the static HTML site."),
+) -> None:
+    """The static HTML site: an index, one page per place, report and pair of consecutive years.
+
+    Pages link to each other relatively and load nothing from the network, so the
+    folder can be opened from disk, zipped or served by any static server.
+
+    Example: compare report --corpus corpus --output reports_out && open reports_out/index.html
+    """
+    from compare.ingest import find_report_files, read_reports
+    from compare.site import build_site
+
+    if not corpus.is_dir():
+        raise _usage_error(f"{corpus}: not a folder; give --corpus the folder that holds the report files")
+    files_found = len(find_report_files([corpus]))
+    reports, errors = read_reports([corpus])
+    pages = build_site(reports, {}, output, progress=_say)
+    code = _report_failures(errors, files_found)
+    _say(f"{len(pages)} pages from {len(reports)} reports written to {output / 'index.html'}")
+    raise typer.Exit(code)
+
+
 def main() -> None:
     """Console-script entry point (`compare`, `python -m compare`)."""
     app()
