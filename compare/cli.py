@@ -124,6 +124,106 @@ def report(
     raise typer.Exit(code)
 
 
+@app.command()
+def diff(
+    args: List[str] = typer.Argument(..., help="OLD NEW report files; with --corpus: YEAR_A [YEAR_B].",
+                                     show_default=False, metavar="OLD NEW | YEAR_A [YEAR_B]"),
+    corpus: Optional[Path] = typer.Option(None, "--corpus", help="Corpus folder to pick the reports from."),
+    place: Optional[str] = typer.Option(None, "--place", help="With --corpus: the place, e.g. 海珠区."),
+    fmt: Optional[str] = typer.Option(None, "--format", "-f",
+                                      help="table, json, csv, xlsx, md or html [default: from --output, else table]."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to FILE instead of stdout."),
+    status: Optional[str] = typer.Option(None, "--status", help="Only these statuses, e.g. raised,lowered."),
+    changed_only: bool = typer.Option(False, "--changed-only", help="Hide plain continuations (no flag set)."),
+    part: str = typer.Option("plan", "--part", help="plan (promises) or review (achievements)."),
+    tolerance: float = typer.Option(0.10, "--tolerance", help="Outcome tolerance for ~ and = targets (0.10 = ±10%)."),
+    show_all: bool = typer.Option(False, "--all", help="Table: also list the commitments without numbers."),
+) -> None:
+    """How the commitments changed from one report to the next, and whether last year's were met.
+
+    Example: compare diff ../shared/corpus/national/2023.txt ../shared/corpus/national/2024.txt
+
+    Example: compare diff --corpus corpus --place 中华人民共和国 2019 --status raised,lowered
+    """
+    from compare.diff_io import DiffOutputError, check_diff_destination, diff_format_for, filter_changes, write_diff
+    from compare.history import YearError
+    from compare.ingest import IngestError
+    from compare.target_table import SelectionError
+
+    if part not in ("plan", "review"):
+        raise _usage_error(f"--part {part} is not plan or review")
+    try:
+        chosen_format = diff_format_for(fmt, output)
+        check_diff_destination(chosen_format, output)
+        if corpus is not None:
+            if not place:
+                raise _usage_error("--corpus needs --place, e.g. --place 海珠区")
+            years = [_year(a) for a in args]
+            if not 1 <= len(years) <= 2:
+                raise _usage_error("with --corpus give YEAR_A and optionally YEAR_B")
+            from compare.places import diff_in_corpus
+
+            result, chosen = diff_in_corpus(corpus, place, years[0], years[1] if len(years) > 1 else None,
+                                            part=part, tolerance=tolerance)
+            code = _report_failures(chosen.errors, chosen.files_found)
+        else:
+            if len(args) != 2:
+                raise _usage_error("give two report files OLD NEW, or --corpus DIR --place P YEAR_A [YEAR_B]")
+            from compare.places import diff_files
+
+            result, code = diff_files(args[0], args[1], part=part, tolerance=tolerance), 0
+        statuses = [s.strip() for s in status.split(",") if s.strip()] if status else []
+        shown = filter_changes(result, statuses=statuses, changed_only=changed_only)
+    except IngestError as err:
+        _say(str(err))
+        raise typer.Exit(EXIT_INPUT_ERRORS)
+    except (SelectionError, YearError, DiffOutputError) as err:
+        raise _usage_error(str(err))
+    compared = result["compared"]
+    if not compared["consecutive"]:
+        _say(f"compared {compared['old_year']} with {compared['new_year']}: no report in between, "
+             "so last year's promises are not checked against outcomes")
+    written = write_diff(shown, chosen_format, output, show_all=show_all)
+    if written:
+        _say(f"{len(shown['changes'])} changes ({compared['old_year']} → {compared['new_year']}) written to {written}")
+    raise typer.Exit(code)
+
+
+def _year(text: str) -> int:
+    if not text.isdigit() or len(text) != 4:
+        raise _usage_error(f"{text} is not a year (with --corpus the arguments are YEAR_A [YEAR_B])")
+    return int(text)
+
+
+@app.command()
+def history(
+    corpus: Path = typer.Option(..., "--corpus", help="Corpus folder."),
+    place: str = typer.Option(..., "--place", help="The place, e.g. 中华人民共和国 or 海珠区."),
+    indicator: Optional[str] = typer.Option(None, "--indicator", help="Only lineages whose indicator or clause contains TEXT."),
+    fmt: Optional[str] = typer.Option(None, "--format", "-f", help="table, csv or json [default: from --output, else table]."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to FILE instead of stdout."),
+    numeric_only: bool = typer.Option(True, "--numeric-only/--all", help="Only lineages that carry a number (default)."),
+) -> None:
+    """Each commitment of a place followed across every available year, one column per year.
+
+    Example: compare history --corpus ../shared/corpus --place 中华人民共和国 --indicator 国内生产总值
+    """
+    from compare.history_io import HistoryOutputError, write_history
+    from compare.history import YearError
+    from compare.places import history_in_corpus
+    from compare.target_table import SelectionError
+
+    try:
+        table, chosen = history_in_corpus(corpus, place, indicator=indicator, numeric_only=numeric_only)
+        written = write_history(table, fmt, output)
+    except (SelectionError, YearError, HistoryOutputError) as err:
+        raise _usage_error(str(err))
+    code = _report_failures(chosen.errors, chosen.files_found)
+    _say(f"{table.height} lineages of {chosen.place} over {len(chosen.by_year)} reports "
+         f"({min(chosen.by_year)}–{max(chosen.by_year)})" + (f" written to {written}" if written else ""))
+    raise typer.Exit(code)
+
+
 def main() -> None:
     """Console-script entry point (`compare`, `python -m compare`)."""
     app()

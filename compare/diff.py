@@ -32,6 +32,7 @@ FLAGS = ("comparator_changed", "modality_changed", "reworded", "value_added", "v
 DEFAULT_TOLERANCE = 0.10
 
 _HEADLINE_RE = re.compile(r"预期目标|主要目标|发展目标|目标是")
+_FIGURE_RE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|万|亿|个百分点)")
 _AVERAGE_RE = re.compile(r"年均|平均每年|累计")
 _FIVE_YEAR_RE = re.compile(r"五年|十[一二三四五]五")
 
@@ -189,8 +190,12 @@ def diff_tables(old: pl.DataFrame, new: pl.DataFrame, *, part: str = "plan", tol
 
 
 def is_headline(row: dict | None) -> bool:
-    """A row from the main-targets paragraph (主要预期目标是…)."""
-    return bool(row and _HEADLINE_RE.search(row["sentence"] or ""))
+    """A row from the main-targets paragraph: a sentence that names its targets (主要预期目标是…)
+    and lists at least two figures."""
+    if not row:
+        return False
+    sentence = row["sentence"] or ""
+    return bool(_HEADLINE_RE.search(sentence)) and len(_FIGURE_RE.findall(sentence)) >= 2
 
 
 def _reading_order(change: dict) -> tuple:

@@ -70,12 +70,13 @@ _LEAD_WORDS = (
 _TAIL_WORDS = (
     r"(?:分别|均|同比|比上年|较上年|年均|平均|增长|下降|提高|降低|增加|减少|上涨|涨幅|增幅|降幅|控制在|达到|达|超过|突破|"
     r"不低于|不少于|不超过|不高于|至少|低于|少于|不足|大约|约|近|为|是|在|到|了|至|的|实际|名义|保持|稳定在|以上|左右|"
-    r"和|与|及|、|等|共|累计|新增|新建|建成|提升|下降到|提高到|降到|增至|降至|回落到|回落|稳定|完成|时间|\?)"
+    r"和|与|及|、|等|共|累计|新增|新建|建成|提升|下降到|提高到|降到|增至|降至|回落到|回落|稳定|完成|时间|拟按|按|\?)"
 )
 # Verbs and connectives at the start, comparators and direction words at the end, in one match.
 _INDICATOR_CORE = re.compile(f"{_LEAD_WORDS}*(.*?){_TAIL_WORDS}*", re.S)
 _TARGET_PREFIX = re.compile(r"^.*?(?:主要)?(?:预期)?目标(?:是|为)|^.*?(?:要求|任务)是")
 _TARGET_PREFIX_HINT = re.compile(r"目标|要求是|任务是")
+_TARGET_OF = re.compile(r"(?:的)?(?:主要)?(?:预期)?目标(?:是|为).*$")
 
 _DEADLINE_RE = re.compile(r"(?:到|至|在)((?:20|19)\d\d)年|((?:20|19)\d\d)年(?:前|底|末|以前|年底)")
 _PLAN_PERIODS = {"十一五": 2010, "十二五": 2015, "十三五": 2020, "十四五": 2025, "十五五": 2030}
@@ -153,7 +154,12 @@ def _light_clean(text: str) -> str:
 
 
 def _clean_indicator(text: str) -> str:
-    return _INDICATOR_CORE.fullmatch(_light_clean(text)).group(1)
+    core = _INDICATOR_CORE.fullmatch(_light_clean(text)).group(1)
+    if not core and _TARGET_PREFIX_HINT.search(text):
+        # 经济增长预期目标为5%左右: the indicator is what the target is of.
+        lead = _TARGET_OF.sub("", text)
+        core = _INDICATOR_CORE.fullmatch(_QUOTES_AND_BRACKETS.sub("", lead)).group(1)
+    return core
 
 
 def _indicator_for(clause: str, quantities: list[Quantity], k: int) -> tuple[str, str | None]:
@@ -172,6 +178,8 @@ def _indicator_for(clause: str, quantities: list[Quantity], k: int) -> tuple[str
     noun_after = len(_clean_indicator(clause[:quantities[0].start])) < 2
     if len(before) >= 2 and not (noun_after and k):
         return before, _known_key(_light_clean(segment)) or indicator_key(before)
+    if _TARGET_PREFIX_HINT.search(segment) and _known_key(segment):
+        return _clean_indicator(segment) or before, _known_key(segment)
     right = quantities[k + 1].start if k + 1 < len(quantities) else len(clause)
     after = clause[q.end:right]
     after = _LIST_JOINERS.split(after)[0] if k + 1 < len(quantities) else after
@@ -261,8 +269,9 @@ def extract_targets(report: Any) -> pl.DataFrame:
             seen_clauses[ctext] = occurrence + 1
             if not quantities and sentence.part != "plan":
                 continue
-            qualitative = not quantities and (_is_commitment(ctext) or (
-                target_list and 4 <= len(ctext) <= 30 and not _TARGET_LIST_RE.search(ctext)))
+            # The lead-in of a target list (今年发展主要预期目标是) commits to nothing itself.
+            qualitative = not quantities and not _TARGET_LIST_RE.search(ctext) and not ctext.endswith(("是", "为")) \
+                and (_is_commitment(ctext) or (target_list and 4 <= len(ctext) <= 30))
             if not quantities and not qualitative:
                 continue
             modality_m = _MODALITY_RE.search(ctext)
