@@ -12,8 +12,8 @@ page renders on its own with no cross-page links.
 The inline diff treats a number with its unit as one token, so a changed
 figure reads as one deletion and one insertion rather than a changed digit:
 
->>> inline_diff("粮食产量1.3万亿斤以上", "粮食产量1.4万亿斤左右")
-[('same', '粮食产量'), ('del', '1.3万亿斤'), ('ins', '1.4万亿斤'), ('del', '以上'), ('ins', '左右')]
+>>> inline_diff("粮食产量保持在1.3万亿斤以上", "粮食产量1.4万亿斤以上")
+[('same', '粮食产量'), ('del', '保持在1.3万亿斤'), ('ins', '1.4万亿斤'), ('same', '以上')]
 """
 
 from __future__ import annotations
