@@ -26,19 +26,26 @@ def _year_columns(table) -> list[str]:
 
 
 def write_terminal_history(table, stream: IO[str]) -> None:
+    """One line per lineage, one column per year that has any value. On a narrow terminal
+    the latest years that fit are shown, and a note says how to see them all."""
     from rich.console import Console
     from rich.table import Table
 
+    years = [y for y in _year_columns(table) if any(v for v in table[y])]
     is_tty = hasattr(stream, "isatty") and stream.isatty()
-    console = Console(file=stream, force_terminal=is_tty, no_color=not is_tty, width=None if is_tty else 220,
-                      highlight=False)
-    years = _year_columns(table)
+    width = Console(file=stream).width if is_tty else 24 + 12 * len(years)
+    fits = max(1, (width - 24) // 12)
+    shown = years[-fits:]
+    console = Console(file=stream, force_terminal=is_tty, no_color=not is_tty, width=width, highlight=False)
+    if len(shown) < len(years):
+        console.print(f"showing {shown[0]}–{shown[-1]} of {years[0]}–{years[-1]}; "
+                      "widen the terminal or use --format csv for every year", style="dim")
     view = Table(show_edge=False, pad_edge=False, header_style="bold")
-    view.add_column("indicator", max_width=20, overflow="ellipsis", no_wrap=True)
-    for y in years:
-        view.add_column(y, justify="right", no_wrap=True)
+    view.add_column("indicator", min_width=10, max_width=20, overflow="ellipsis", no_wrap=True)
+    for y in shown:
+        view.add_column(y, justify="right", no_wrap=True, min_width=4)
     for row in table.iter_rows(named=True):
-        view.add_row(row["indicator"] or "", *[row[y] or "·" for y in years])
+        view.add_row(row["indicator"] or "", *[row[y] or "·" for y in shown])
     console.print(view)
 
 
