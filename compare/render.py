@@ -431,7 +431,7 @@ def render_index(places: Sequence[Mapping[str, Any]], *, title: str | None = Non
     Each place is a dict with ``place``, ``level``, ``years`` ({year: row count}) and,
     optionally, ``href`` (its place page) and ``year_hrefs`` ({year: report page}).
     """
-    years = sorted({int(y) for p in places for y in p["years"]})
+    years = sorted({int(y) for p in places for y in p["years"]}, reverse=True)  # newest first: most places are recent
     rows = []
     for p in places:
         year_hrefs = p.get("year_hrefs") or {}
