@@ -101,7 +101,7 @@ def _compare_actual(plan: dict, actual_value: float, tolerance: float) -> str:
     return "above" if actual_value > target else "below"
 
 
-def outcome_for(plan: dict, review: pl.DataFrame, tolerance: float = DEFAULT_TOLERANCE) -> dict | None:
+def outcome_for(plan: dict, review: pl.DataFrame | list[dict], tolerance: float = DEFAULT_TOLERANCE) -> dict | None:
     """The figure B's review gives for plan row `plan` of A, with its status; None for rows without a number.
 
     The figure must measure the same indicator in the same unit; five-year
@@ -109,29 +109,44 @@ def outcome_for(plan: dict, review: pl.DataFrame, tolerance: float = DEFAULT_TOL
     """
     if plan["value"] is None:
         return None
-    from rapidfuzz import fuzz
+    rows = review.to_dicts() if isinstance(review, pl.DataFrame) else review
+    return _outcomes([plan], rows, tolerance)[0]
 
-    best: tuple[float, int] | None = None
-    rows = review.to_dicts()
-    for position, row in enumerate(rows):
-        if row["value"] is None or (row["unit"] or None) != (plan["unit"] or None):
-            continue
-        if _AVERAGE_RE.search(row["text"]) or row["value_high"] is not None:
-            continue
-        same_key = plan["indicator_key"] and row["indicator_key"] == plan["indicator_key"]
-        closeness = fuzz.ratio(plan["indicator"] or "", row["indicator"] or "") / 100
-        if not same_key and closeness < 0.8:
-            continue
-        # Same key first, then the closer indicator, then the earlier statement;
-        # a figure in a five-year review (十一五时期的回顾) is not the year's figure.
-        five_year = bool(_FIVE_YEAR_RE.search((row["section"] or "") + (row["sentence"] or "")))
-        rank = (1.0 if same_key else 0.0) + closeness - 0.5 * five_year - position * 1e-6
-        if best is None or rank > best[0]:
-            best = (rank, position)
-    if best is None:
+
+def _outcomes(plans: list[dict], review_rows: list[dict], tolerance: float) -> list[dict | None]:
+    """outcome_for over many plan rows, scoring all indicator pairs in one rapidfuzz call."""
+    import numpy as np
+    from rapidfuzz import fuzz, process
+
+    candidates = [r for r in review_rows if r["value"] is not None and r["value_high"] is None
+                  and not _AVERAGE_RE.search(r["text"])]
+    numeric = [p for p in plans if p is not None and p["value"] is not None]
+    closeness = (process.cdist([p["indicator"] or "" for p in numeric], [r["indicator"] or "" for r in candidates],
+                               scorer=fuzz.ratio, workers=1, dtype=np.uint8) / 100.0
+                 if numeric and candidates else np.zeros((len(numeric), 0)))
+    five_year = [bool(_FIVE_YEAR_RE.search((r["section"] or "") + (r["sentence"] or ""))) for r in candidates]
+    found: dict[int, dict] = {}
+    for i, plan in enumerate(numeric):
+        best: tuple[float, int] | None = None
+        for j, row in enumerate(candidates):
+            if (row["unit"] or None) != (plan["unit"] or None):
+                continue
+            same_key = bool(plan["indicator_key"]) and row["indicator_key"] == plan["indicator_key"]
+            if not same_key and closeness[i, j] < 0.8:
+                continue
+            # Same key first, then the closer indicator, then the earlier statement;
+            # a figure in a five-year review (十一五时期的回顾) is not the year's figure.
+            rank = (1.0 if same_key else 0.0) + float(closeness[i, j]) - 0.5 * five_year[j] - j * 1e-6
+            if best is None or rank > best[0]:
+                best = (rank, j)
+        found[id(plan)] = _outcome_of(plan, candidates[best[1]] if best else None, tolerance)
+    return [found.get(id(p)) if p is not None else None for p in plans]
+
+
+def _outcome_of(plan: dict, row: dict | None, tolerance: float) -> dict:
+    if row is None:
         return {"value": None, "unit": plan["unit"], "text": None, "status": "not_reported", "tolerance": tolerance,
-                "id": None}
-    row = rows[best[1]]
+                "id": None, "direction": None}
     actual = row["value"]
     if plan["direction"] and row["direction"] and plan["direction"] != row["direction"]:
         actual = -actual  # 增长6% against 下降7%: -7 against 6
@@ -169,15 +184,17 @@ def diff_tables(old: pl.DataFrame, new: pl.DataFrame, *, part: str = "plan", tol
     old_year, new_year = old_meta["year"], new_meta["year"]
     if outcomes is None:
         outcomes = part == "plan" and old_year is not None and new_year is not None and new_year == old_year + 1
-    review = new.filter(pl.col("part") == "review") if outcomes else None
     a_rows, b_rows = a.to_dicts(), b.to_dicts()
     changes = []
     for pair in match_targets(a, b):
         o = a_rows[pair.old] if pair.old is not None else None
         n = b_rows[pair.new] if pair.new is not None else None
-        change = {**classify_pair(o, n), "old": o, "new": n, "score": pair.score, "reason": pair.reason}
-        change["outcome"] = outcome_for(o, review, tolerance) if (outcomes and o is not None) else None
-        changes.append(change)
+        changes.append({**classify_pair(o, n), "old": o, "new": n, "score": pair.score, "reason": pair.reason,
+                        "outcome": None})
+    if outcomes:
+        review_rows = new.filter(pl.col("part") == "review").to_dicts()
+        for change, outcome in zip(changes, _outcomes([c["old"] for c in changes], review_rows, tolerance)):
+            change["outcome"] = outcome
     changes.sort(key=_reading_order)
     summary = {s: 0 for s in STATUSES}
     for c in changes:

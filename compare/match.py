@@ -5,7 +5,7 @@ Every row of report A (earlier) is scored against every row of report B
 changed number does not hide a continued commitment), the indicator, the
 canonical indicator key and the section. Rows whose units cannot be compared
 never pair. The pairs are then chosen by one assignment over the whole score
-matrix (``scipy.optimize.linear_sum_assignment``), so a strong pair is never
+matrix (the Jonker-Volgenant solver of the ``lap`` package), so a strong pair is never
 lost to a weaker one that came first, and pairs under the cutoff are left
 unpaired (dropped / new).
 
@@ -123,17 +123,17 @@ def match_targets(old: pl.DataFrame, new: pl.DataFrame, *, cutoff: float = MATCH
     Pairs come in old-row order; dropped rows (new=None) and new rows
     (old=None) follow in their own order.
     """
-    from scipy.optimize import linear_sum_assignment
+    import lap
 
     if old.height == 0 or new.height == 0:
         return [Pair(i, None, 0.0, "") for i in range(old.height)] + \
                [Pair(None, j, 0.0, "") for j in range(new.height)]
     score, features = score_matrix(old, new)
     # Assignment maximises the total score; pairs under the cutoff are discarded after it.
-    rows, cols = linear_sum_assignment(score, maximize=True)
+    _, assigned, _ = lap.lapjv(-score.astype(np.float64), extend_cost=True)
     pairs = []
     paired_old, paired_new = set(), set()
-    for i, j in zip(rows.tolist(), cols.tolist()):
+    for i, j in ((i, int(j)) for i, j in enumerate(assigned) if j >= 0):
         if score[i, j] >= cutoff:
             pairs.append(Pair(i, j, round(float(score[i, j]), 4), _reason(features, i, j)))
             paired_old.add(i)
