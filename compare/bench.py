@@ -65,16 +65,16 @@ def floor_pass(corpus: Path) -> Timing:
     return Timing(time.perf_counter() - started, total, numbers)
 
 
-def targets_pass(corpus: Path) -> Timing:
-    """The pipeline: read_reports over the corpus, extract_targets over every report."""
-    from compare.extract import extract_targets
-    from compare.ingest import read_reports
+def targets_pass(corpus: Path, workers: int | None = None) -> Timing:
+    """The pipeline as `compare targets` runs it: read and extract every report
+    (corpus.load_corpus, over `workers` processes; None = every core)."""
+    from compare.corpus import load_corpus
 
     files = _report_files(corpus)
     total = sum(f.stat().st_size for f in files)
     started = time.perf_counter()
-    reports, _errors = read_reports([corpus])
-    rows = sum(extract_targets(r).height for r in reports)
+    loaded = load_corpus([corpus], workers=workers)
+    rows = sum(t.height for t in loaded.tables)
     return Timing(time.perf_counter() - started, total, rows)
 
 
@@ -95,19 +95,24 @@ def bench_targets(args: argparse.Namespace) -> None:
 
     floor = floor_pass(corpus)  # first, so both passes see a warm file cache afterwards
     floor = floor_pass(corpus)
+    from compare.corpus import default_workers
+
+    single = targets_pass(corpus, workers=1)
     if args.profile:
         import cProfile
         import pstats
 
         profiler = cProfile.Profile()
         profiler.enable()
-        pipeline = targets_pass(corpus)
+        pipeline = targets_pass(corpus, workers=1)
         profiler.disable()
     else:
         pipeline = targets_pass(corpus)
     ratio = pipeline.seconds / floor.seconds if floor.seconds else float("inf")
     print(f"corpus: {corpus} ({floor.input_bytes / 1e6:.1f} MB in {len(_report_files(corpus))} files)")
-    print(f"pipeline (read_reports + extract_targets): {pipeline.seconds:.2f} s, "
+    print(f"pipeline, one process (read + extract): {single.seconds:.2f} s, {single.mb_per_s:.2f} MB/s, "
+          f"{single.items} rows ({single.seconds / floor.seconds:.1f}x the floor)")
+    print(f"pipeline, {default_workers()} processes (as compare targets runs it): {pipeline.seconds:.2f} s, "
           f"{pipeline.mb_per_s:.2f} MB/s, {pipeline.items} rows")
     print(f"floor (read + decode + NFKC + one number regex): {floor.seconds:.3f} s, "
           f"{floor.mb_per_s:.1f} MB/s, {floor.items} numbers")

@@ -245,29 +245,36 @@ def _row_id(place: str, year: int, clause: str, occurrence: int, index: int) -> 
     return digest.hexdigest()
 
 
+_COLUMNS = list(TARGET_SCHEMA)
+_ID, _PART, _TEXT, _KEY, _VALUE, _VALUE_HIGH, _UNIT, _COMPARATOR, _RESTATES = (
+    _COLUMNS.index(c) for c in ("id", "part", "text", "indicator_key", "value", "value_high", "unit", "comparator",
+                                "restates"))
+
+
 def extract_targets(report: Any) -> pl.DataFrame:
     """The target table of one report (an ``ingest.Report`` or anything with its fields)."""
-    rows: list[dict] = []
+    rows: list[list] = []
     seen_clauses: dict[str, int] = {}
-    first_statement: dict[tuple, str] = {}
     text, year = report.text, report.year
-    place_id = getattr(report, "place_key", None) or report.place
+    source, place, level = report.source, report.place, report.level
+    place_id = getattr(report, "place_key", None) or place
     for sentence in segment_report(text, year):
-        if sentence.part == "other" and not _ANY_DIGIT.search(sentence.text):
+        part = sentence.part
+        if part == "other" and not _ANY_DIGIT.search(sentence.text):
             continue
         sentence_text = _WHITESPACE.sub("", sentence.text)
         sentence_deadline = _deadline_in(sentence_text)
-        default_deadline = sentence_deadline or (year if sentence.part == "plan" else None)
+        default_deadline = sentence_deadline or (year if part == "plan" else None)
         previous_indicator: tuple[str, str | None] | None = None
         clauses = [(c, _WHITESPACE.sub("", c.text)) for c in split_clauses(sentence.text, sentence.start)]
         found = [find_quantities(ctext) for _, ctext in clauses]
         # In a list of targets (主要预期目标是…), a clause without a number is a target too: 进出口回稳向好.
-        target_list = sentence.part == "plan" and (
+        target_list = part == "plan" and (
             sum(1 for q in found if q) >= 2 or bool(_TARGET_LIST_RE.search(sentence_text)) and any(found))
         for (clause, ctext), quantities in zip(clauses, found):
             occurrence = seen_clauses.get(ctext, 0)
             seen_clauses[ctext] = occurrence + 1
-            if not quantities and sentence.part != "plan":
+            if not quantities and part != "plan":
                 continue
             # The lead-in of a target list (今年发展主要预期目标是) commits to nothing itself.
             qualitative = not quantities and not _TARGET_LIST_RE.search(ctext) and not ctext.endswith(("是", "为")) \
@@ -275,26 +282,24 @@ def extract_targets(report: Any) -> pl.DataFrame:
             if not quantities and not qualitative:
                 continue
             modality_m = _MODALITY_RE.search(ctext)
-            base = {
-                "source": report.source, "place": report.place, "level": report.level, "year": year,
-                "part": sentence.part, "section": sentence.section, "sentence": sentence_text, "text": ctext,
-                "modality": modality_m.group() if modality_m else None, "start": clause.start, "end": clause.end,
-            }
+            modality = modality_m.group() if modality_m else None
+
+            def row(index, indicator, key, direction, value, value_high, unit, comparator, deadline, raw):
+                # In TARGET_SCHEMA's column order; restates is filled in below.
+                return [_row_id(place_id, year, ctext, occurrence, index), source, place, level, year, part,
+                        sentence.section, sentence_text, ctext, indicator, key, direction, value, value_high, unit,
+                        comparator, modality, deadline, None, raw, clause.start, clause.end]
+
             if qualitative:
                 indicator = _clean_indicator(ctext) or ctext
-                rows.append({**base, "id": _row_id(place_id, year, ctext, occurrence, 0),
-                             "indicator": indicator, "indicator_key": indicator_key(indicator),
-                             "direction": None, "value": None, "value_high": None, "unit": None,
-                             "comparator": None, "deadline": _deadline_in(ctext) or sentence_deadline or year,
-                             "raw": None})
+                rows.append(row(0, indicator, indicator_key(indicator), None, None, None, None, None,
+                                _deadline_in(ctext) or sentence_deadline or year, None))
                 continue
             distributive = "分别" in ctext or "均" in ctext
             # 分别增长7%和8%左右, 分别达到120万吨和8万吨: one comparator word covers the whole list.
             stated = [q.comparator for q in quantities if q.comparator not in ("=", "range")]
             if "分别" in ctext and len(quantities) > 1 and stated:
-                quantities = [q if q.comparator != "=" else
-                              Quantity(q.value, q.value_high, q.unit, stated[-1], q.raw, q.start, q.end)
-                              for q in quantities]
+                quantities = [q if q.comparator != "=" else q._replace(comparator=stated[-1]) for q in quantities]
             named = [_indicator_for(ctext, quantities, k) for k in range(len(quantities))]
             indicators = [ind for ind, _ in named]
             keys = [key for _, key in named]
@@ -307,38 +312,40 @@ def extract_targets(report: Any) -> pl.DataFrame:
             index = 0
             deadline = _deadline_in(ctext) or default_deadline
             for k, q in enumerate(quantities):
-                targets = [indicators[k]]
-                shared_key = keys[k]
+                shares = [indicators[k]]
                 if distributive:
-                    shares = _shares(indicators[k], len(quantities)) if "分别" in ctext else None
-                    if shares:
-                        targets = [shares[k]]
+                    split = _shares(indicators[k], len(quantities)) if "分别" in ctext else None
+                    if split:
+                        shares = [split[k]]
                     elif "均" in ctext and len(quantities) == 1:
-                        targets = _shares(indicators[k], 2) or _shares(indicators[k], 3) or targets
-                for ind in targets:
-                    rows.append({**base, "id": _row_id(place_id, year, ctext, occurrence, index),
-                                 "indicator": ind,
-                                 "indicator_key": shared_key if len(targets) == 1 else indicator_key(ind),
-                                 "direction": _direction(ctext, q.start), "value": q.value,
-                                 "value_high": q.value_high, "unit": q.unit, "comparator": q.comparator,
-                                 "deadline": deadline, "raw": q.raw})
+                        shares = _shares(indicators[k], 2) or _shares(indicators[k], 3) or shares
+                direction = _direction(ctext, q.start)
+                for share in shares:
+                    key = keys[k] if len(shares) == 1 else indicator_key(share)
+                    rows.append(row(index, share, key, direction, q.value, q.value_high, q.unit, q.comparator,
+                                    deadline, q.raw))
                     index += 1
             if indicators and len(indicators[-1]) >= 2:
                 previous_indicator = (indicators[-1], keys[-1])
-    for row in rows:
-        row["restates"] = None
-        if row["part"] != "plan":
-            continue
-        key = (row["indicator_key"], row["value"], row["value_high"], row["unit"], row["comparator"],
-               row["text"] if row["value"] is None else None)
-        if key in first_statement:
-            row["restates"] = first_statement[key]
-        else:
-            first_statement[key] = row["id"]
+    _mark_restatements(rows)
     if not rows:
         return empty_targets()
-    columns = list(TARGET_SCHEMA)
-    return pl.DataFrame([[row[c] for c in columns] for row in rows], schema=TARGET_SCHEMA, orient="row")
+    return pl.DataFrame(rows, schema=TARGET_SCHEMA, orient="row")
+
+
+def _mark_restatements(rows: list[list]) -> None:
+    """Set `restates` on a plan row that repeats an earlier one (same key, value, unit and comparator;
+    for rows without a number, the same clause) to the first statement's id."""
+    first_statement: dict[tuple, str] = {}
+    for row in rows:
+        if row[_PART] != "plan":
+            continue
+        key = (row[_KEY], row[_VALUE], row[_VALUE_HIGH], row[_UNIT], row[_COMPARATOR],
+               row[_TEXT] if row[_VALUE] is None else None)
+        if key in first_statement:
+            row[_RESTATES] = first_statement[key]
+        else:
+            first_statement[key] = row[_ID]
 
 
 def empty_targets() -> pl.DataFrame:

@@ -26,7 +26,6 @@ _DEADLINE_YEAR = re.compile(r"到\d{4}年|\d{4}年(?:前|底|末)")
 _PLAN_WORDS = re.compile(r"今年|明年|力争|确保|争取|预期目标|目标是|目标为|拟|计划安排")
 _REVIEW_OPENING = re.compile(r"\s*(过去(?:的)?一年|过去五年|五年来|一年来|去年|刚刚过去)")
 _THIS_OR_NEXT_YEAR = re.compile(r"今年|明年")
-_ONLY_PUNCTUATION = re.compile(r"[\W_]+")
 
 
 class Sentence(NamedTuple):
@@ -55,8 +54,10 @@ _PLAN_HEADING = re.compile(r"安排|任务|目标|要求|部署|建议|今年|�
 # A lone ? ends a sentence; ???? marks characters lost in the source and does not.
 _SENTENCE_END = re.compile(r"(?=[。！？!?\n])(?:(?:[。！？!]|(?<!\?)\?(?!\?))+[”’\"」』)）]*|\n)")
 # Clause boundaries: CJK and ASCII punctuation, but not a comma between digits (1,000; 1,2,3号线) or a colon in 10:40.
-# The leading class lets the regex engine skip ordinary characters fast.
-_CLAUSE_SPLIT = re.compile(r"(?=[，；。：！？,;:!?])(?:[，；。：！？]|(?<!\d),|,(?!\d)|;|(?<!\d):|:(?!\d)|!|(?<!\?)\?(?!\?))")
+# A clause runs up to CJK or ASCII punctuation; a comma or colon between digits (1,000; 10:40)
+# and a run of ?? (characters lost in the source) stay inside it.
+_CLAUSE_BODY = re.compile(r"(?:[^，；。：！？,;:!?]+|(?<=\d)[,:](?=\d)|\?{2,})+")
+_HAS_WORD = re.compile(r"[^\W_]")
 
 _REVIEW_CUE = re.compile(
     r"过去(?:的)?一年|过去五年|五年来|一年来|去年|上年|刚刚过去|已经|累计|回顾|比上年|同比|较上年|完成了|实现了|取得了|达到了|增长了|下降了|提高了|"
@@ -193,19 +194,16 @@ def segment_report(text: str, year: int | None = None) -> list[Sentence]:
 
 def split_clauses(sentence: str, offset: int) -> list[Clause]:
     """Clauses of one sentence, with offsets (offset = the sentence's start)."""
-    clauses = []
-    pos = 0
-    for m in _CLAUSE_SPLIT.finditer(sentence):
-        if m.start() > pos:
-            clauses.append((pos, m.start()))
-        pos = m.end()
-    if pos < len(sentence):
-        clauses.append((pos, len(sentence)))
     out = []
-    for s, e in clauses:
-        chunk = sentence[s:e]
-        lead = len(chunk) - len(chunk.lstrip())
-        chunk = chunk.strip()
-        if chunk and not _ONLY_PUNCTUATION.fullmatch(chunk):
-            out.append(Clause(chunk, offset + s + lead, offset + s + lead + len(chunk)))
+    for m in _CLAUSE_BODY.finditer(sentence):
+        chunk = m.group()
+        start = m.start()
+        if chunk[0].isspace() or chunk[-1].isspace():
+            stripped = chunk.strip()
+            if not stripped:
+                continue
+            start += len(chunk) - len(chunk.lstrip())
+            chunk = stripped
+        if _HAS_WORD.search(chunk):
+            out.append(Clause(chunk, offset + start, offset + start + len(chunk)))
     return out
