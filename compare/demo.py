@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 
     from compare.ingest import IngestError, Report
 
-__all__ = ["SAMPLE_CORPUS", "DemoRun", "DEMO_STEPS", "run_demo", "write_target_files", "summarise_targets"]
+__all__ = ["SAMPLE_CORPUS", "DemoRun", "DEMO_STEPS", "run_demo", "write_target_files", "summarise_targets",
+           "synthetic_diff", "build_sample_site", "list_written_files"]
 
 SAMPLE_CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 HEADLINES = 5  # numeric plan targets shown in the summary
@@ -69,11 +70,63 @@ def summarise_targets(run: DemoRun) -> None:
             value = format_value(row["value"], row["value_high"], row["unit"])
             comparator = "" if row["comparator"] in (None, "=") else f" ({row['comparator']})"
             run.summary.append(f"    {row['indicator']}: {value}{comparator}  — {row['text']}")
+
+
+def list_written_files(run: DemoRun) -> None:
+    """The files written, and which to open first."""
     run.summary.append("files written:")
     run.summary.extend(f"  {path}" for path in run.written)
+    pages = [p for p in run.written if p.suffix == ".html"]
+    if pages:
+        run.summary.append("open in a browser: " + " and ".join(str(p) for p in pages))
 
 
-DEMO_STEPS: list[Callable[[DemoRun], None]] = [write_target_files, summarise_targets]
+SYNTHETIC_NOTE = ("合成示例 Synthetic example: the later report is an edited copy of the bundled sample, made by "
+                  "compare.synth to show what a diff looks like. Its changes are invented, not real policy.")
+SYNTHETIC_SEED = 2022
+
+
+def synthetic_diff(run: DemoRun) -> None:
+    """A diff of the sample against an edited copy of itself (compare.synth), as html, json and md,
+    clearly labelled synthetic, with how many of the recorded edits the diff recovered."""
+    import dataclasses
+    import hashlib
+
+    from compare.diff import diff_tables
+    from compare.diff_io import write_diff
+    from compare.extract import extract_targets
+    from compare.synth import check_edits, edit_report
+
+    for report in run.reports:
+        edited = edit_report(report.text, year=report.year, seed=SYNTHETIC_SEED)
+        copy = dataclasses.replace(report, text=edited.text, year=report.year + 1, delivered=None, source_url=None,
+                                   source=f"synthetic edited copy of {report.source}",
+                                   sha256=hashlib.sha256(edited.text.encode()).hexdigest())
+        diff = diff_tables(extract_targets(report), extract_targets(copy), old_report=report, new_report=copy,
+                           outcomes=False)
+        diff["compared"]["note"] = SYNTHETIC_NOTE
+        stem = run.output_dir / f"synthetic-diff-{report.year}-{copy.year}"
+        for fmt in ("html", "json", "md"):
+            run.written.append(write_diff(diff, fmt, stem.with_suffix(f".{fmt}")))
+        checked = check_edits(diff, edited.edits)
+        right = sum(ok for _, ok, _ in checked)
+        run.summary.append(f"synthetic diff (an edited copy of {report.place} {report.year}, not a real report): "
+                           f"{right} of {len(checked)} recorded edits recovered with the right label; "
+                           + ", ".join(f"{n} {s}" for s, n in diff["summary"].items() if n))
+
+
+def build_sample_site(run: DemoRun) -> None:
+    """The static HTML site of the sample corpus (index, place and report pages)."""
+    from compare.site import build_site
+
+    tables = {(r.place_key, r.year): run.targets.filter(run.targets["source"] == r.source) for r in run.reports}
+    site = run.output_dir / "site"
+    build_site(run.reports, tables, site)
+    run.written.append(site / "index.html")
+
+
+DEMO_STEPS: list[Callable[[DemoRun], None]] = [write_target_files, summarise_targets, synthetic_diff,
+                                               build_sample_site, list_written_files]
 
 
 def run_demo(output_dir: str | Path = "reports_out", corpus: str | Path = SAMPLE_CORPUS) -> DemoRun:

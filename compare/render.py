@@ -288,6 +288,7 @@ def render_diff_page(diff: dict, *, links: SiteLinks | None = None) -> str:
     return _render("diff.html", place=place, old=_meta_view(old_meta), new=_meta_view(new_meta),
                    summary=summary, gap=years_gap_note(summary["old_year"], summary["new_year"]),
                    part=(diff.get("compared") or {}).get("part", "plan"),
+                   note=(diff.get("compared") or {}).get("note"),
                    groups=[g for g in groups if g[2]], total=len(views), links=links)
 
 
