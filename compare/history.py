@@ -62,33 +62,38 @@ def _plan_rows(table: pl.DataFrame) -> pl.DataFrame:
     return table.filter((pl.col("part") == "plan") & pl.col("restates").is_null())
 
 
-def lineages(tables: dict[int, pl.DataFrame]) -> list[list[tuple[int, dict]]]:
-    """Chains of paired plan rows across the years, in the order they first appear."""
+def lineages(tables: dict[int, pl.DataFrame], diffs: dict[tuple[int, int], dict] | None = None
+             ) -> list[list[tuple[int, dict]]]:
+    """Chains of paired plan rows across the years, in the order they first appear.
+
+    ``diffs`` (``diff.diff_tables`` results keyed by (year_a, year_b)) gives the
+    pairs of consecutive years when the caller has them already; otherwise
+    each pair of years is matched here.
+    """
     years = sorted(tables)
     plans = {y: _plan_rows(tables[y]) for y in years}
-    rows = {y: plans[y].to_dicts() for y in years}
     chains: list[list[tuple[int, dict]]] = []
-    open_chain: dict[int, int] = {}  # row position in the latest year -> chain index
+    open_chain: dict[str, int] = {}  # row id in the latest year -> chain index
     for k, year in enumerate(years):
-        if k == 0:
-            for i, row in enumerate(rows[year]):
-                open_chain[i] = len(chains)
-                chains.append([(year, row)])
-            continue
-        previous = years[k - 1]
-        next_open: dict[int, int] = {}
-        for pair in match_targets(plans[previous], plans[year]):
-            if pair.new is None:
-                continue
-            if pair.old is not None and pair.old in open_chain:
-                chain = open_chain[pair.old]
-                chains[chain].append((year, rows[year][pair.new]))
-            else:
+        links = _paired_ids(plans[years[k - 1]], plans[year], (diffs or {}).get((years[k - 1], year))) if k else {}
+        next_open: dict[str, int] = {}
+        for row in plans[year].iter_rows(named=True):
+            chain = open_chain.get(links.get(row["id"], ""))
+            if chain is None:
                 chain = len(chains)
-                chains.append([(year, rows[year][pair.new])])
-            next_open[pair.new] = chain
+                chains.append([])
+            chains[chain].append((year, row))
+            next_open[row["id"]] = chain
         open_chain = next_open
     return chains
+
+
+def _paired_ids(old: pl.DataFrame, new: pl.DataFrame, diff: dict | None) -> dict[str, str]:
+    """new row id -> old row id for the rows paired between two consecutive years."""
+    if diff is not None:
+        return {c["new"]["id"]: c["old"]["id"] for c in diff["changes"] if c["old"] and c["new"]}
+    old_ids, new_ids = old["id"].to_list(), new["id"].to_list()
+    return {new_ids[p.new]: old_ids[p.old] for p in match_targets(old, new) if p.old is not None and p.new is not None}
 
 
 def format_quantity(row: dict | None) -> str:
@@ -114,7 +119,7 @@ def format_quantity(row: dict | None) -> str:
 
 
 def history_table(tables: dict[int, pl.DataFrame], *, indicator: str | None = None,
-                  numeric_only: bool = False) -> pl.DataFrame:
+                  numeric_only: bool = False, diffs: dict[tuple[int, int], dict] | None = None) -> pl.DataFrame:
     """One row per lineage, one column per year (the quantity as written), plus the values for a sparkline.
 
     Numeric lineages come first, longest first. ``indicator`` keeps lineages
@@ -122,7 +127,7 @@ def history_table(tables: dict[int, pl.DataFrame], *, indicator: str | None = No
     """
     years = sorted(tables)
     out = []
-    for n, chain in enumerate(lineages(tables)):
+    for n, chain in enumerate(lineages(tables, diffs)):
         first = chain[0][1]
         numeric = [(y, r["value"] if r["value_high"] is None else (r["value"] + r["value_high"]) / 2)
                    for y, r in chain if r["value"] is not None]

@@ -166,12 +166,13 @@ def build_site(reports: Iterable[Any], tables: Mapping[Any, Any], out_dir: Path,
             report = by_place[place_key][y]
             emit(paths["reports"][y], render_report_page(metas[y], place_tables[y], report.text, links=local))
         summaries = []
+        diffs = {}
         for a, b in zip(years, years[1:]):
-            diff = diff_tables(place_tables[a], place_tables[b], old_report=by_place[place_key][a],
-                               new_report=by_place[place_key][b])
+            diff = diffs[(a, b)] = diff_tables(place_tables[a], place_tables[b], old_report=by_place[place_key][a],
+                                               new_report=by_place[place_key][b])
             emit(paths["diffs"][(a, b)], render_diff_page(diff, links=local))
             summaries.append(diff_summary(diff))
-        history = history_table(place_tables)
+        history = history_table(place_tables, diffs=diffs)
         emit(paths["place"], render_place_page(place_name, history, summaries, [metas[y] for y in years],
                                                links=local, level=latest.level))
         index_rows.append({"place": place_name, "place_key": place_key, "level": latest.level,
