@@ -1,0 +1,787 @@
+"""Store: the scheduled, incremental, crash-safe corpus rebuild (``compare rebuild``).
+
+The store is a folder of plain files, no server::
+
+    store/
+      manifest.json            the current build: what every file below is, and why (switched LAST)
+      lock                     flock target; holds the pid of the running rebuild
+      reports/<key>.json       one report: its metadata and cleaned text (ingest.Report)
+      tables/<key>.parquet     its target table
+      diffs/<key>.json         the diff of two consecutive available years of one place (diff_io.diff_json)
+      targets-<key>.parquet    the combined target table of every built report
+
+and, when a site folder is given, the static HTML site (``site.py``'s layout)
+is kept up to date beside it.
+
+What invalidates what. Every file name is a content key, a hash of all its
+inputs, so a changed input gives a new name and an unchanged one is reused:
+
+- report key = hash(engine version, the file's sha256, its path as given, its
+  manifest.csv row): the path and the manifest row feed the inferred place and
+  year, so a renamed file is read again;
+- diff key = hash(engine version, old report key, new report key);
+- combined-table key = hash(engine version, every built report key);
+- page key = hash(engine version, what the page shows: report key or diff key,
+  and the years of its place, which its links name); the place page hashes its
+  (year, report key) list; the index hashes every place's.
+- the engine version is ``compare.__version__`` plus a hash of the pipeline's
+  source files, data files and templates: any code change rebuilds everything.
+
+Crash safety. Every file is written to a temporary name in its folder, fsynced
+and ``os.replace``d into place; the manifest is written last (file and folder
+fsynced), and a reader (``load_store``) trusts only what the current manifest
+names. Old files stay valid until a new manifest stops naming them and are
+deleted only after it is in place, so a ``kill -9`` at any moment leaves the
+previous build readable and the next run finishes the job. Pages are replaced
+one by one (each whole); the manifest records each page's size and mtime, so a
+page a killed run left behind is noticed and redone.
+
+One rebuild at a time: ``lock.store_lock`` (flock; a dead holder's lock
+vanishes with it).
+
+>>> report_key("0.1.0+abc", "e3b0c442", "corpus/a/2022.txt", None) == report_key("0.1.0+abc", "e3b0c442", "corpus/a/2022.txt", {})
+True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import multiprocessing
+import os
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, Callable, Iterable, Sequence
+from urllib.parse import quote
+
+import polars as pl
+
+import compare
+from compare.ingest import IngestError, Report, find_report_files, manifests_for, read_report, refuse_duplicates
+from compare.lock import LockBusy, store_lock
+
+__all__ = ["MANIFEST_NAME", "STORE_FORMAT", "StoreError", "Store", "RebuildSummary", "engine_version",
+           "report_key", "load_store", "verify_store", "rebuild", "summary_paragraph", "EXIT_LOCKED", "LockBusy"]
+
+MANIFEST_NAME = "manifest.json"
+STORE_FORMAT = 1
+EXIT_LOCKED = 3  # `compare rebuild` exit status when another rebuild holds the lock
+# Modules that do not shape any stored file or page: editing them must not rebuild everything.
+_NOT_ENGINE = frozenset({"cli.py", "bench.py", "stress_rebuild.py", "evaluate.py", "evaluate_diff.py", "demo.py",
+                         "synth.py", "__main__.py", "lock.py"})
+_PARALLEL_FROM = 6  # jobs in a stage below which one process beats starting workers
+# Same order as site.build_site's index (the byte-equality test against build_site guards it).
+_LEVEL_ORDER = {"national": 0, "province": 1, "city": 2, "district": 3, "county": 4}
+
+
+class StoreError(Exception):
+    """The store cannot be read. str(err) is one line: '<path>: <reason>; <what to do>'."""
+
+
+# ---------------------------------------------------------------- keys
+
+@lru_cache(maxsize=1)
+def engine_version() -> str:
+    """``compare.__version__`` + a hash of the engine's source, data and template files."""
+    package = Path(compare.__file__).resolve().parent
+    from compare.render import _template_dirs  # the folders render.py loads templates from
+
+    digest = hashlib.sha256()
+    roots = [package, *_template_dirs()]
+    for root in roots:
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            if "__pycache__" in path.parts or path.suffix in (".pyc", ".tmp") or path.name in _NOT_ENGINE:
+                continue
+            if root == package and path.parts[len(package.parts)] == "templates":
+                continue  # an installed wheel's templates: hashed as a template folder
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return f"{compare.__version__}+{digest.hexdigest()[:16]}"
+
+
+def _key(*parts: Any) -> str:
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()[:32]
+
+
+def report_key(engine: str, sha256: str, source: str, manifest_row: dict | None) -> str:
+    """The content key of one report file's stored results (see the module docstring)."""
+    return _key("report", engine, sha256, source, manifest_row or None)
+
+
+# ---------------------------------------------------------------- atomic files
+
+def _write_atomically(path: Path, data: bytes, *, sync: bool = True) -> None:
+    """Write to a temp file in the same folder, fsync it, then os.replace it into place."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            if sync:
+                os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _table_bytes(table: pl.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    table.write_parquet(buffer)
+    return buffer.getvalue()
+
+
+def _json_bytes(obj: Any) -> bytes:
+    return json.dumps(obj, ensure_ascii=False, indent=1, default=str).encode("utf-8")
+
+
+# ---------------------------------------------------------------- the reader
+
+@dataclass(frozen=True)
+class Store:
+    """A complete build, as its manifest lists it. Every method reads only files the manifest names."""
+
+    root: Path
+    manifest: dict
+
+    @property
+    def inputs(self) -> list[dict]:
+        """Every input file of the build: path, size, sha256, status (built/failed/duplicate), place, year…"""
+        return self.manifest["inputs"]
+
+    def built(self) -> list[dict]:
+        return [i for i in self.inputs if i["status"] == "built"]
+
+    def failed(self) -> list[dict]:
+        return [i for i in self.inputs if i["status"] != "built"]
+
+    def table(self) -> pl.DataFrame:
+        """The combined target table of every built report."""
+        return pl.read_parquet(self.root / self.manifest["targets"])
+
+    def report_table(self, key: str) -> pl.DataFrame:
+        return pl.read_parquet(self.root / "tables" / f"{key}.parquet")
+
+    def report(self, key: str) -> Report:
+        fields = json.loads((self.root / "reports" / f"{key}.json").read_text(encoding="utf-8"))
+        return Report(**{**fields, "notes": tuple(fields["notes"])})
+
+    def diff(self, place_key: str, old_year: int, new_year: int) -> dict:
+        for d in self.manifest["diffs"]:
+            if (d["place_key"], d["old_year"], d["new_year"]) == (place_key, old_year, new_year):
+                return json.loads((self.root / d["file"]).read_text(encoding="utf-8"))
+        raise KeyError(f"no stored diff of {place_key} {old_year}->{new_year}")
+
+    def diffs(self) -> list[dict]:
+        """Every stored diff's entry: place_key, old_year, new_year, key, file, summary."""
+        return self.manifest["diffs"]
+
+
+def _read_manifest(store_dir: Path) -> dict | None:
+    path = store_dir / MANIFEST_NAME
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as err:
+        raise StoreError(f"{path}: unreadable manifest ({err}); run `compare rebuild --full` to rebuild the store")
+    if manifest.get("format") != STORE_FORMAT:
+        return None  # another layout: treated as no store, rebuilt in full
+    return manifest
+
+
+def load_store(store_dir: str | Path) -> Store:
+    """The last complete build in `store_dir`; StoreError when there is none."""
+    store_dir = Path(store_dir)
+    manifest = _read_manifest(store_dir)
+    if manifest is None:
+        raise StoreError(f"{store_dir}: no store here (no {MANIFEST_NAME} of format {STORE_FORMAT}); "
+                         "run `compare rebuild --store DIR` first")
+    return Store(store_dir, manifest)
+
+
+def verify_store(store_dir: str | Path) -> list[str]:
+    """What is wrong with the store: each file the manifest lists must exist and hash right. [] if all is well."""
+    try:
+        store = load_store(store_dir)
+    except StoreError as err:
+        return [str(err)]
+    problems = []
+    for name, sha in sorted(store.manifest["files"].items()):
+        try:
+            data = (store.root / name).read_bytes()
+        except OSError as err:
+            problems.append(f"{store.root / name}: listed in the manifest but unreadable ({err.strerror})")
+            continue
+        if _sha(data) != sha:
+            problems.append(f"{store.root / name}: sha256 differs from the manifest")
+    listed = set(store.manifest["files"])
+    for entry in store.built():
+        for name in (f"reports/{entry['key']}.json", f"tables/{entry['key']}.parquet"):
+            if name not in listed:
+                problems.append(f"{store.root / name}: a built report's file is not in the manifest")
+    if store.manifest["targets"] not in listed:
+        problems.append(f"{store.root / store.manifest['targets']}: the combined table is not in the manifest")
+    return problems
+
+
+# ---------------------------------------------------------------- work done in worker processes
+
+def _init_worker() -> None:
+    # A worker must not outlive a killed rebuild (it would keep writing pages): ask Linux to kill it too.
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _build_report(job: tuple) -> dict:
+    """Read and extract one file; write its report and table into the store. The entry for the manifest."""
+    root, source, sha, row, engine = job
+    try:
+        report = read_report(source, {Path(source).resolve(): row} if row else None)
+        table = _extract(report)
+    except IngestError as err:
+        return {"status": "failed", "error": str(err)}
+    except Exception as err:  # an engine bug on one file must not stop the build
+        return {"status": "failed",
+                "error": f"{source}: extraction failed ({type(err).__name__}: {err}); report this as a bug"}
+    # The file may have changed since it was hashed: the bytes read_report saw are the truth.
+    key = report_key(engine, report.sha256, source, row)
+    fields = {name: getattr(report, name) for name in Report.__dataclass_fields__}
+    fields["notes"] = list(report.notes)
+    report_data, table_data = _json_bytes(fields), _table_bytes(table)
+    _write_atomically(Path(root) / "reports" / f"{key}.json", report_data)
+    _write_atomically(Path(root) / "tables" / f"{key}.parquet", table_data)
+    return {"status": "built", "key": key, "sha256": report.sha256, "place": report.place,
+            "place_key": report.place_key, "level": report.level, "year": report.year, "rows": table.height,
+            "files": {f"reports/{key}.json": _sha(report_data), f"tables/{key}.parquet": _sha(table_data)}}
+
+
+def _extract(report: Report) -> pl.DataFrame:
+    from compare.extract import extract_targets
+
+    return extract_targets(report)
+
+
+def _report_fields(root: Path, key: str, *, text: bool = False) -> SimpleNamespace:
+    fields = json.loads((root / "reports" / f"{key}.json").read_text(encoding="utf-8"))
+    if not text:
+        fields["text"] = None
+    fields["notes"] = tuple(fields["notes"])
+    return SimpleNamespace(**fields)
+
+
+def _load_table(root: Path, key: str) -> pl.DataFrame:
+    return pl.read_parquet(root / "tables" / f"{key}.parquet")
+
+
+def _build_diff(job: tuple) -> dict:
+    """Diff two stored reports; write the diff into the store. Its file hash and page summary."""
+    from compare.diff import diff_tables
+    from compare.diff_io import diff_json
+    from compare.render import diff_summary
+
+    root, key, old_key, new_key = job
+    root = Path(root)
+    diff = diff_tables(_load_table(root, old_key), _load_table(root, new_key),
+                       old_report=_report_fields(root, old_key), new_report=_report_fields(root, new_key))
+    data = (diff_json(diff) + "\n").encode("utf-8")
+    _write_atomically(root / "diffs" / f"{key}.json", data)
+    return {"sha": _sha(data), "summary": diff_summary(json.loads(data))}
+
+
+def _page_links(years: Sequence[int]):
+    from compare.render import SiteLinks
+
+    # As site.build_site links a page inside places/<slug>/: file names only, percent-encoded.
+    return SiteLinks(home="../../index.html", place="index.html",
+                     reports={y: quote(f"{y}.html") for y in years},
+                     diffs={(a, b): quote(f"diff-{a}-{b}.html") for a, b in zip(years, years[1:])})
+
+
+def _render_page(job: tuple) -> dict:
+    """Render one page from the store and write it if its bytes changed. Its record for the manifest."""
+    from compare import render
+    from compare.site import report_meta_dict, write_if_changed
+
+    kind, root, out_path, spec = job
+    root = Path(root)
+    if kind == "report":
+        report = _report_fields(root, spec["key"], text=True)
+        table = _load_table(root, spec["key"])
+        html = render.render_report_page(report_meta_dict(report, table.height), table, report.text,
+                                         links=_page_links(spec["years"]))
+    elif kind == "diff":
+        diff = json.loads((root / spec["file"]).read_text(encoding="utf-8"))
+        html = render.render_diff_page(diff, links=_page_links(spec["years"]))
+    elif kind == "place":
+        from compare.history import history_table
+
+        years = [y for y, _ in spec["reports"]]
+        tables = {y: _load_table(root, k) for y, k in spec["reports"]}
+        metas = [report_meta_dict(_report_fields(root, k), tables[y].height) for y, k in spec["reports"]]
+        latest = metas[-1]
+        html = render.render_place_page(latest["place"], history_table(tables), spec["summaries"], metas,
+                                        links=_page_links(years), level=latest["level"])
+    else:  # index
+        html = render.render_index(spec["rows"])
+    data = html.encode("utf-8")
+    path = Path(out_path)
+    written = write_if_changed(path, data)
+    stat = path.stat()
+    return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": _sha(data), "written": written}
+
+
+# ---------------------------------------------------------------- the rebuild
+
+@dataclass
+class RebuildSummary:
+    """What one rebuild did (or, with dry_run, would do)."""
+
+    corpus: str
+    store: str
+    site: str | None
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    failed: list[dict] = field(default_factory=list)  # {"path", "error"} for every input not built
+    reports_read: int = 0
+    diffs_total: int = 0
+    diffs_computed: int = 0
+    pages_total: int = 0
+    pages_rendered: int = 0
+    pages_written: int = 0
+    pages_deleted: int = 0
+    files_deleted: int = 0
+    full: bool = False
+    dry_run: bool = False
+    manifest_written: bool = False
+    resumed_after_pid: int | None = None  # a previous rebuild that was killed before finishing
+    seconds: float = 0.0
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed else 0
+
+    def as_dict(self) -> dict:
+        out = dict(self.__dict__)
+        out["counts"] = {"added": len(self.added), "changed": len(self.changed), "removed": len(self.removed),
+                         "unchanged": self.unchanged, "failed": len(self.failed)}
+        out["exit_code"] = self.exit_code
+        out["seconds"] = round(self.seconds, 3)
+        return out
+
+
+def summary_paragraph(s: RebuildSummary) -> str:
+    """The one-paragraph summary a cron mail shows."""
+    verb = "would rebuild" if s.dry_run else "rebuilt"
+    text = (f"compare rebuild{' --full' if s.full else ''}{' --dry-run' if s.dry_run else ''}: {s.corpus} -> {s.store}: "
+            f"{len(s.added)} added, {len(s.changed)} changed, {len(s.removed)} removed, {len(s.failed)} failed, "
+            f"{s.unchanged} unchanged.")
+    if s.dry_run:
+        text += f" Would read {s.reports_read} file(s); nothing was written."
+    else:
+        text += (f" Read {s.reports_read} file(s), {verb} {s.diffs_computed} of {s.diffs_total} diffs")
+        if s.site:
+            text += f", rendered {s.pages_rendered} of {s.pages_total} pages ({s.pages_written} changed) in {s.site}"
+        text += "."
+        if s.resumed_after_pid:
+            text += f" Finished the work of an earlier rebuild (pid {s.resumed_after_pid}) that stopped midway."
+        if not s.manifest_written:
+            text += " Nothing changed."
+    text += f" {s.seconds:.1f} s."
+    if s.failed:
+        text += " Failed inputs are listed above; the rest was built (exit 1)."
+    return text
+
+
+def _classify_inputs(files: list[Path], rows: dict, old_inputs: dict, engine: str, summary: RebuildSummary,
+                     ) -> list[dict]:
+    """Hash every listed file and compare it with the previous build's entry for its path."""
+    entries = []
+    for path in files:
+        source = str(path)
+        row = rows.get(path.resolve())
+        try:
+            data = path.read_bytes()
+        except OSError as err:
+            reason = "removed while the rebuild ran" if isinstance(err, FileNotFoundError) else \
+                f"cannot read the file ({err.strerror or err})"
+            entries.append({"path": source, "status": "failed", "error": f"{source}: {reason}; check the path",
+                            "key": None, "size": None, "sha256": None})
+            continue
+        sha = _sha(data)
+        entry = {"path": source, "size": len(data), "sha256": sha, "key": report_key(engine, sha, source, row),
+                 "row": row}
+        old = old_inputs.get(source)
+        if old is None:
+            summary.added.append(source)
+        elif old["key"] != entry["key"]:
+            summary.changed.append(source)
+        else:
+            summary.unchanged += 1
+        entries.append(entry)
+    listed = {e["path"] for e in entries}
+    summary.removed = sorted(p for p in old_inputs if p not in listed)
+    return entries
+
+
+class _Pool:
+    """A process pool started only when a stage has enough jobs, then kept for the later stages."""
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self.executor: ProcessPoolExecutor | None = None
+
+    def map(self, function: Callable, jobs: list, done: Callable[[], None]) -> list:
+        if self.workers <= 1 or len(jobs) < _PARALLEL_FROM:
+            results = []
+            for job in jobs:
+                results.append(function(job))
+                done()
+            return results
+        if self.executor is None:
+            # spawn, not fork: this process has used polars, whose thread pool a forked child can deadlock on.
+            self.executor = ProcessPoolExecutor(max_workers=self.workers, initializer=_init_worker,
+                                                mp_context=multiprocessing.get_context("spawn"))
+        futures = [self.executor.submit(function, job) for job in jobs]
+        for future in futures:
+            future.add_done_callback(lambda _f: done())
+        return [f.result() for f in futures]
+
+    def close(self) -> None:
+        if self.executor is not None:
+            self.executor.shutdown()
+
+
+def rebuild(corpus: str | Path, store_dir: str | Path, site_dir: str | Path | None = None, *,
+            full: bool = False, dry_run: bool = False, wait: bool = False, workers: int | None = None,
+            progress: Callable[[str, int, int], None] | None = None) -> RebuildSummary:
+    """Bring the store (and the site in `site_dir`, if given) up to date with the corpus folder.
+
+    Only new, changed and removed reports are read; only the diffs they take
+    part in and the pages that show them are redone (``full`` redoes all).
+    ``dry_run`` says what would change and writes nothing. Raises LockBusy
+    when another rebuild holds the store (unless ``wait``). ``progress`` is
+    called as (stage, done, total).
+    """
+    started = time.perf_counter()
+    corpus, store_dir = Path(corpus), Path(store_dir)
+    site_dir = Path(site_dir) if site_dir is not None else None
+    summary = RebuildSummary(corpus=str(corpus), store=str(store_dir), site=str(site_dir) if site_dir else None,
+                             full=full, dry_run=dry_run)
+    if dry_run:
+        _plan_inputs(corpus, store_dir, summary)
+        summary.seconds = time.perf_counter() - started
+        return summary
+    from compare.corpus import default_workers
+
+    with store_lock(store_dir, wait=wait) as held:
+        summary.resumed_after_pid = held.previous_pid
+        pool = _Pool(default_workers() if workers is None else workers)
+        try:
+            _rebuild_locked(corpus, store_dir, site_dir, summary, pool, progress or (lambda *_: None))
+        finally:
+            pool.close()
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _plan_inputs(corpus: Path, store_dir: Path, summary: RebuildSummary) -> tuple[dict | None, dict | None, list[dict], list]:
+    """The previous manifest (as read, and None when its engine differs), the classified inputs,
+    and the errors of the corpus's manifest.csv files."""
+    engine = engine_version()
+    raw = _read_manifest(store_dir)
+    old = raw if raw and raw["engine"] == engine else None
+    # With another engine every input counts as changed.
+    old_inputs = {i["path"]: (i if old else {**i, "key": None}) for i in (raw or {}).get("inputs", ())}
+    rows, manifest_errors = manifests_for([corpus])
+    entries = _classify_inputs(find_report_files([corpus]), rows, old_inputs, engine, summary)
+    reusable = set() if summary.full or not old else \
+        {i["key"] for i in old["inputs"] if i["status"] in ("built", "duplicate")}
+    summary.reports_read = sum(1 for e in entries if e["key"] and e["key"] not in reusable)
+    summary.failed = [{"path": e["path"], "error": e["error"]} for e in entries if e.get("status") == "failed"]
+    summary.failed += [{"path": err.path, "error": str(err)} for err in manifest_errors]
+    return raw, old, entries, manifest_errors
+
+
+def _rebuild_locked(corpus: Path, store_dir: Path, site_dir: Path | None, summary: RebuildSummary, pool: _Pool,
+                    progress: Callable[[str, int, int], None]) -> None:
+    engine = engine_version()
+    raw_old, old, entries, manifest_errors = _plan_inputs(corpus, store_dir, summary)
+    for sub in ("reports", "tables", "diffs"):
+        (store_dir / sub).mkdir(parents=True, exist_ok=True)
+    old_files: dict[str, str] = old["files"] if old and not summary.full else {}
+    # Failures are not reused: reading them again is cheap, and a passing cause (a file replaced
+    # mid-read) must not stick.
+    old_by_key = {i["key"]: i for i in old["inputs"] if i["status"] in ("built", "duplicate")} \
+        if old and not summary.full else {}
+    files: dict[str, str] = {}
+
+    # 1. reports: reuse what the previous build made of the same bytes, read the rest
+    to_read = []
+    for entry in entries:
+        if entry.get("status") == "failed":
+            continue
+        previous = old_by_key.get(entry["key"])
+        names = (f"reports/{entry['key']}.json", f"tables/{entry['key']}.parquet")
+        if previous and all(name in old_files for name in names):
+            entry.update({k: previous[k] for k in ("place", "place_key", "level", "year", "rows")})
+            entry["status"] = "built"  # duplicates are decided again below, over the whole corpus
+            files.update({name: old_files[name] for name in names})
+        else:
+            to_read.append(entry)
+    summary.reports_read = len(to_read)
+    total = len(to_read)
+    counter = _Counter(progress, "reading reports", total)
+    results = pool.map(_build_report, [(str(store_dir), e["path"], e["sha256"], e["row"], engine) for e in to_read],
+                       counter.step)
+    for entry, result in zip(to_read, results):
+        entry.update({k: v for k, v in result.items() if k != "files"})
+        files.update(result.get("files", {}))
+
+    # 2. two reports for one place and year: both kept out, each named in the other's error
+    built = [e for e in entries if e.get("status") == "built"]
+    stand_ins = [SimpleNamespace(source=e["path"], place_key=e["place_key"], year=e["year"], entry=e) for e in built]
+    kept, duplicates = refuse_duplicates(stand_ins)
+    refused = {err.path: err for err in duplicates}
+    for e in built:
+        if e["path"] in refused:
+            e["status"], e["error"] = "duplicate", str(refused[e["path"]])
+        else:
+            e["error"] = None
+    summary.failed = [{"path": e["path"], "error": e["error"]} for e in entries if e.get("status") != "built"]
+    summary.failed += [{"path": err.path, "error": str(err)} for err in manifest_errors]
+    kept_entries = sorted((s.entry for s in kept), key=lambda e: e["path"])
+
+    # 3. diffs of consecutive available years, per place
+    by_place: dict[str, dict[int, dict]] = defaultdict(dict)
+    for e in kept_entries:
+        by_place[e["place_key"]][e["year"]] = e
+    old_diffs = {d["key"]: d for d in old["diffs"]} if old else {}
+    diffs, diff_jobs = [], []
+    for place_key in sorted(by_place):
+        years = sorted(by_place[place_key])
+        for a, b in zip(years, years[1:]):
+            key = _key("diff", engine, by_place[place_key][a]["key"], by_place[place_key][b]["key"])
+            entry = {"place_key": place_key, "old_year": a, "new_year": b, "key": key, "file": f"diffs/{key}.json"}
+            previous = old_diffs.get(key)
+            if previous and entry["file"] in old_files:
+                entry["summary"] = previous["summary"]
+                files[entry["file"]] = old_files[entry["file"]]
+            else:
+                diff_jobs.append(entry)
+            diffs.append(entry)
+    # The longest first (big places' reports are the long ones), so no worker is left with one big job at the end.
+    diff_jobs.sort(key=lambda d: -len(by_place[d["place_key"]]))
+    counter = _Counter(progress, "diffing years", len(diff_jobs))
+    results = pool.map(_build_diff, [(str(store_dir), d["key"], by_place[d["place_key"]][d["old_year"]]["key"],
+                                      by_place[d["place_key"]][d["new_year"]]["key"]) for d in diff_jobs], counter.step)
+    for entry, result in zip(diff_jobs, results):
+        entry["summary"] = result["summary"]
+        files[entry["file"]] = result["sha"]
+    summary.diffs_total, summary.diffs_computed = len(diffs), len(diff_jobs)
+
+    # 4. the combined table
+    targets_key = _key("targets", engine, [e["key"] for e in kept_entries])
+    targets_name = f"targets-{targets_key}.parquet"
+    if targets_name in old_files:
+        files[targets_name] = old_files[targets_name]
+    else:
+        from compare.extract import empty_targets
+
+        tables = [_load_table(store_dir, e["key"]) for e in kept_entries]
+        data = _table_bytes(pl.concat(tables, how="vertical") if tables else empty_targets())
+        _write_atomically(store_dir / targets_name, data)
+        files[targets_name] = _sha(data)
+
+    # 5. the site
+    pages: dict[str, dict] = {}
+    retired: list[str] = []
+    if site_dir is not None:
+        pages, retired = _update_site(store_dir, site_dir, by_place, diffs, engine, raw_old, summary, pool, progress)
+
+    # 6. the manifest, last; then the garbage it no longer names
+    inputs = [{k: e.get(k) for k in ("path", "size", "sha256", "key", "status", "place", "place_key", "level",
+                                      "year", "rows", "error")} for e in entries]
+    manifest = {"format": STORE_FORMAT, "engine": engine, "corpus": str(corpus),
+                "site": str(site_dir.resolve()) if site_dir else None,
+                "inputs": inputs, "diffs": diffs, "targets": targets_name, "files": dict(sorted(files.items())),
+                "pages": dict(sorted(pages.items())), "retired_pages": retired,
+                "failed": summary.failed}
+    comparable = {k: v for k, v in (old or {}).items() if k not in ("built_at",)}
+    if comparable != manifest or summary.full:
+        for sub in ("reports", "tables", "diffs"):
+            _fsync_dir(store_dir / sub)
+        manifest_with_time = {**manifest, "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        _write_atomically(store_dir / MANIFEST_NAME, _json_bytes(manifest_with_time) + b"\n")
+        _fsync_dir(store_dir)
+        summary.manifest_written = True
+    summary.files_deleted = _collect_garbage(store_dir, set(files))
+    if site_dir is not None:
+        summary.pages_deleted = _delete_pages(site_dir, retired, set(pages))
+
+
+class _Counter:
+    def __init__(self, progress: Callable[[str, int, int], None], stage: str, total: int):
+        self.progress, self.stage, self.total, self.done = progress, stage, total, 0
+        progress(stage, 0, total)
+
+    def step(self) -> None:
+        self.done += 1
+        self.progress(self.stage, self.done, self.total)
+
+
+def _update_site(store_dir: Path, site_dir: Path, by_place: dict, diffs: list[dict], engine: str, old: dict | None,
+                 summary: RebuildSummary, pool: _Pool, progress) -> tuple[dict, list[str]]:
+    """Render the pages whose inputs changed (or whose file is not what the last build wrote)."""
+    from compare.site import place_slug, site_paths
+
+    site_dir = site_dir.resolve()
+    same_site = bool(old) and old.get("site") == str(site_dir)
+    old_pages = old["pages"] if same_site else {}
+    reuse_pages = same_site and old["engine"] == engine and not summary.full
+    diffs_by_place: dict[str, list[dict]] = defaultdict(list)
+    for d in diffs:
+        diffs_by_place[d["place_key"]].append(d)
+    taken: set[str] = set()
+    wanted: list[tuple[str, str, tuple]] = []  # (relative path, key, job)
+    index_rows = []
+    for place_key in sorted(by_place):
+        years = sorted(by_place[place_key])
+        slug = place_slug(place_key, taken)
+        paths = site_paths(slug, years)
+        reports = [(y, by_place[place_key][y]["key"]) for y in years]
+        for y, key in reports:
+            wanted.append((paths["reports"][y], _key("report-page", engine, key, years),
+                           ("report", {"key": key, "years": years})))
+        for d in diffs_by_place[place_key]:
+            wanted.append((paths["diffs"][(d["old_year"], d["new_year"])], _key("diff-page", engine, d["key"], years),
+                           ("diff", {"file": d["file"], "years": years})))
+        wanted.append((paths["place"], _key("place-page", engine, place_key, reports),
+                       ("place", {"reports": reports, "summaries": [d["summary"] for d in diffs_by_place[place_key]]})))
+        latest = by_place[place_key][years[-1]]
+        index_rows.append({"place": latest["place"], "place_key": place_key, "level": latest["level"],
+                           "years": {y: by_place[place_key][y]["rows"] for y in years},
+                           "diffs": len(diffs_by_place[place_key]), "href": quote(paths["place"]),
+                           "year_hrefs": {y: quote(p) for y, p in paths["reports"].items()}})
+    index_rows.sort(key=lambda r: (_LEVEL_ORDER.get(r["level"], 9), r["place_key"]))
+    every_report = [(p, [(y, by_place[p][y]["key"]) for y in sorted(by_place[p])]) for p in sorted(by_place)]
+    wanted.append(("index.html", _key("index", engine, every_report), ("index", {"rows": index_rows})))
+
+    pages: dict[str, dict] = {}
+    jobs = []
+    for relative, key, (kind, spec) in wanted:
+        previous = old_pages.get(relative)
+        if reuse_pages and previous and previous["key"] == key and _unchanged_on_disk(site_dir / relative, previous):
+            pages[relative] = previous
+        else:
+            jobs.append((relative, key, (kind, str(store_dir), str(site_dir / relative), spec)))
+    # Place pages carry the history table (the slowest page): start them first.
+    order = {"place": 0, "diff": 1, "report": 2, "index": 3}
+    jobs.sort(key=lambda j: (order[j[2][0]], -len(j[2][3].get("reports", j[2][3].get("years", ())))))
+    counter = _Counter(progress, "rendering pages", len(jobs))
+    for (relative, key, _), record in zip(jobs, pool.map(_render_page, [j[2] for j in jobs], counter.step)):
+        summary.pages_written += record.pop("written")
+        pages[relative] = {"key": key, **record}
+    summary.pages_total, summary.pages_rendered = len(wanted), len(jobs)
+    # Pages of the last build no longer wanted, plus any a killed run retired without deleting.
+    retired = sorted((set(old_pages) | set(old.get("retired_pages", []) if same_site else ())) - set(pages))
+    return pages, retired
+
+
+def _unchanged_on_disk(path: Path, record: dict) -> bool:
+    try:
+        stat = path.stat()
+    except OSError:
+        return False
+    return stat.st_size == record["size"] and stat.st_mtime_ns == record["mtime_ns"]
+
+
+def _collect_garbage(store_dir: Path, listed: set[str]) -> int:
+    """Delete store files the current manifest does not name (and temp files of killed writes)."""
+    deleted = 0
+    candidates = [p for sub in ("reports", "tables", "diffs") if (store_dir / sub).is_dir()
+                  for p in (store_dir / sub).iterdir()]
+    candidates += [p for p in store_dir.iterdir() if p.is_file() and
+                   (p.name.startswith("targets-") or (p.name.startswith(".") and p.name.endswith(".tmp")))]
+    for path in candidates:
+        if str(path.relative_to(store_dir)) not in listed:
+            try:
+                path.unlink()
+                deleted += 1
+            except OSError:
+                pass
+    return deleted
+
+
+def _delete_pages(site_dir: Path, retired: Iterable[str], wanted: set[str]) -> int:
+    deleted = 0
+    for relative in retired:
+        if relative in wanted:
+            continue
+        path = site_dir / relative
+        try:
+            path.unlink()
+            deleted += 1
+        except FileNotFoundError:
+            pass
+        try:
+            path.parent.rmdir()  # a place with no pages left
+        except OSError:
+            pass
+    return deleted
+
+
+# ---------------------------------------------------------------- presentation helpers for the CLI
+
+def terminal_progress(stream=None):
+    """A rich progress bar on `stream` (stderr): a context manager giving a ``progress`` callback."""
+    from contextlib import contextmanager
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    @contextmanager
+    def bar():
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=Console(file=stream or sys.stderr), transient=True) as shown:
+            tasks: dict[str, Any] = {}
+
+            def update(stage: str, done: int, total: int) -> None:
+                if stage not in tasks:
+                    tasks[stage] = shown.add_task(stage, total=total or 1)
+                shown.update(tasks[stage], completed=done if total else 1)
+
+            yield update
+
+    return bar()
