@@ -224,6 +224,58 @@ def history(
     raise typer.Exit(code)
 
 
+@app.command()
+def rebuild(
+    corpus: Path = typer.Option(Path("corpus"), "--corpus", help="Corpus folder of report files (manifest.csv optional)."),
+    store: Path = typer.Option(Path("store"), "--store", help="Store folder (target tables, diffs, build manifest)."),
+    reports: Path = typer.Option(Path("reports_out"), "--reports", help="Folder of the static HTML site kept up to date."),
+    full: bool = typer.Option(False, "--full", help="Rebuild everything, not only what changed."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Say what would change; write nothing."),
+    wait: bool = typer.Option(False, "--wait", help="If another rebuild is running, wait for it instead of exiting 3."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing on success."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
+) -> None:
+    """The scheduled corpus rebuild: incremental, crash-safe, one at a time (safe to run from cron).
+
+    Reads only new and changed reports, redoes only the diffs and pages they touch.
+    Exit 0 success; 1 some report failed (the rest was built); 2 usage error;
+    3 another rebuild is running (without --wait).
+
+    Example: compare rebuild --corpus /srv/corpus --store /srv/store --reports /srv/site --quiet
+    """
+    from compare.store import EXIT_LOCKED, LockBusy, StoreError, rebuild as run_rebuild, summary_paragraph, \
+        terminal_progress
+
+    if not corpus.is_dir():
+        raise _usage_error(f"{corpus}: not a folder; give --corpus the folder that holds the report files")
+    try:
+        if sys.stderr.isatty() and not quiet and not as_json and not dry_run:
+            with terminal_progress() as progress:
+                summary = run_rebuild(corpus, store, reports, full=full, dry_run=dry_run, wait=wait, progress=progress)
+        else:
+            summary = run_rebuild(corpus, store, reports, full=full, dry_run=dry_run, wait=wait)
+    except LockBusy as err:
+        _say(f"compare: {err}")
+        raise typer.Exit(EXIT_LOCKED)
+    except StoreError as err:
+        _say(f"compare: {err}")
+        raise typer.Exit(EXIT_INPUT_ERRORS)
+    if as_json:
+        import json
+
+        print(json.dumps(summary.as_dict(), ensure_ascii=False, indent=1))
+    if not quiet or summary.failed:
+        for failure in summary.failed:
+            _say(failure["error"])
+    if not quiet and not as_json:
+        if dry_run:
+            for label, paths in (("add", summary.added), ("change", summary.changed), ("remove", summary.removed)):
+                for path in paths:
+                    _say(f"would {label} {path}")
+        _say(summary_paragraph(summary))
+    raise typer.Exit(summary.exit_code)
+
+
 def main() -> None:
     """Console-script entry point (`compare`, `python -m compare`)."""
     app()
