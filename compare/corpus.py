@@ -19,7 +19,7 @@ import polars as pl
 from compare.extract import extract_targets
 from compare.ingest import IngestError, Report, find_report_files, manifests_for, read_report, refuse_duplicates
 
-__all__ = ["Corpus", "load_corpus", "extract_all", "default_workers"]
+__all__ = ["Corpus", "load_corpus", "extract_all", "default_workers", "process_pool"]
 
 # Below this many files one process is faster than starting workers.
 _PARALLEL_FROM = 8
@@ -40,6 +40,14 @@ class Corpus:
         from compare.extract import empty_targets
 
         return pl.concat(self.tables, how="vertical") if self.tables else empty_targets()
+
+
+def process_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of fresh worker processes. Spawned, not forked: polars runs a thread pool,
+    and a process forked from a threaded parent can deadlock (polars warns of this)."""
+    import multiprocessing
+
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
 
 
 def default_workers() -> int:
@@ -72,7 +80,7 @@ def load_corpus(paths: Iterable[str | Path], *, use_manifest: bool = True, worke
     workers = default_workers() if workers is None else workers
     jobs = [(f, manifest) for f in files]
     if workers > 1 and len(jobs) >= _PARALLEL_FROM:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with process_pool(workers) as pool:
             results = list(pool.map(_read_and_extract, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
     else:
         results = [_read_and_extract(job) for job in jobs]
@@ -92,6 +100,6 @@ def extract_all(reports: Sequence[Report], *, workers: int | None = None) -> lis
     """The target tables of already-read reports, in their order, over `workers` processes."""
     workers = default_workers() if workers is None else workers
     if workers > 1 and len(reports) >= _PARALLEL_FROM:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with process_pool(workers) as pool:
             return list(pool.map(extract_targets, reports, chunksize=max(1, len(reports) // (workers * 4))))
     return [extract_targets(r) for r in reports]

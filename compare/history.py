@@ -146,9 +146,22 @@ def history_table(tables: dict[int, pl.DataFrame], *, indicator: str | None = No
             record[str(y)] = format_quantity(by_year.get(y))
         out.append(record)
     out.sort(key=lambda r: (not r["values"], -r["years_present"], r["first_year"], r["lineage"]))
-    schema = {"lineage": pl.Int64, "indicator": pl.String, "indicator_key": pl.String, "unit": pl.String,
-              "first_year": pl.Int64, "last_year": pl.Int64, "years_present": pl.Int64, "text": pl.String,
-              "ids": pl.List(pl.String),
-              "values": pl.List(pl.Struct({"year": pl.Int64, "value": pl.Float64})),
-              **{str(y): pl.String for y in years}}
-    return pl.DataFrame(out, schema=schema)
+    nested = {"ids": pl.List(pl.String), "values": pl.List(pl.Struct({"year": pl.Int64, "value": pl.Float64}))}
+    flat_schema = {"lineage": pl.Int64, "indicator": pl.String, "indicator_key": pl.String, "unit": pl.String,
+                   "first_year": pl.Int64, "last_year": pl.Int64, "years_present": pl.Int64, "text": pl.String,
+                   **{str(y): pl.String for y in years}}
+    table = pl.DataFrame({name: [record[name] for record in out] for name in flat_schema}, schema=flat_schema)
+    # The nested columns are built from long tables and grouped: polars converts nested Python
+    # objects one by one, which took seconds for the national history.
+    ids = pl.DataFrame({"lineage": [r["lineage"] for r in out for _ in r["ids"]],
+                        "id": [i for r in out for i in r["ids"]]}, schema={"lineage": pl.Int64, "id": pl.String})
+    points = pl.DataFrame({"lineage": [r["lineage"] for r in out for _ in r["values"]],
+                           "year": [p["year"] for r in out for p in r["values"]],
+                           "value": [p["value"] for r in out for p in r["values"]]},
+                          schema={"lineage": pl.Int64, "year": pl.Int64, "value": pl.Float64})
+    table = table.join(ids.group_by("lineage", maintain_order=True).agg(pl.col("id").alias("ids")),
+                       on="lineage", how="left", maintain_order="left")
+    table = table.join(points.group_by("lineage", maintain_order=True).agg(pl.struct("year", "value").alias("values")),
+                       on="lineage", how="left", maintain_order="left")
+    table = table.with_columns(pl.col("values").fill_null(pl.lit([], dtype=nested["values"])))
+    return table.select(*list(flat_schema)[:8], "ids", "values", *[str(y) for y in years]).cast(nested)

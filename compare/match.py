@@ -5,9 +5,10 @@ Every row of report A (earlier) is scored against every row of report B
 changed number does not hide a continued commitment), the indicator, the
 canonical indicator key and the section. Rows whose units cannot be compared
 never pair. The pairs are then chosen by one assignment over the whole score
-matrix (the Jonker-Volgenant solver of the ``lap`` package), so a strong pair is never
-lost to a weaker one that came first, and pairs under the cutoff are left
-unpaired (dropped / new).
+matrix (the Jonker-Volgenant solver of the ``lap`` package) restricted to pairs at
+or above the cutoff, so a strong pair is never lost to a weaker one that came
+first, nor traded for two weak ones; rows left without a partner are dropped
+or new.
 
 >>> import polars as pl
 >>> from compare.extract import targets_from_text
@@ -27,7 +28,7 @@ import polars as pl
 
 from compare.extract import canonical_keys
 
-__all__ = ["Pair", "match_targets", "mask_numbers", "MATCH_CUTOFF"]
+__all__ = ["Pair", "match_targets", "assign", "mask_numbers", "MATCH_CUTOFF"]
 
 MATCH_CUTOFF = 0.5
 
@@ -117,27 +118,43 @@ def _reason(features: dict[str, np.ndarray], i: int, j: int) -> str:
     return ", ".join(parts)
 
 
+def assign(score: np.ndarray, cutoff: float) -> list[tuple[int, int]]:
+    """The one-to-one (row, column) pairs that maximise the total score, among pairs at or above the cutoff.
+
+    Restricting to eligible pairs before the assignment matters: a weak pair
+    must never take a row away from a strong one just to raise the total.
+    Rows and columns without any eligible pair stay unpaired whatever happens,
+    so the solver runs on the rest only.
+
+    >>> assign(np.array([[0.6, 0.45], [0.49, 0.0]]), 0.5)  # not (0, 1) + (1, 0), both under the cutoff
+    [(0, 0)]
+    """
+    import lap
+
+    eligible = score >= cutoff
+    rows_in = np.flatnonzero(eligible.any(axis=1))
+    cols_in = np.flatnonzero(eligible.any(axis=0))
+    if not len(rows_in) or not len(cols_in):
+        return []
+    sub = np.where(eligible[np.ix_(rows_in, cols_in)], score[np.ix_(rows_in, cols_in)], 0.0)
+    _, assigned, _ = lap.lapjv(-sub.astype(np.float64), extend_cost=True)
+    return [(int(rows_in[r]), int(cols_in[c])) for r, c in enumerate(assigned)
+            if c >= 0 and eligible[rows_in[r], cols_in[c]]]
+
+
 def match_targets(old: pl.DataFrame, new: pl.DataFrame, *, cutoff: float = MATCH_CUTOFF) -> list[Pair]:
     """One-to-one pairs of old and new rows (positions in each table), then the unpaired ones.
 
     Pairs come in old-row order; dropped rows (new=None) and new rows
     (old=None) follow in their own order.
     """
-    import lap
-
     if old.height == 0 or new.height == 0:
         return [Pair(i, None, 0.0, "") for i in range(old.height)] + \
                [Pair(None, j, 0.0, "") for j in range(new.height)]
     score, features = score_matrix(old, new)
-    # Assignment maximises the total score; pairs under the cutoff are discarded after it.
-    _, assigned, _ = lap.lapjv(-score.astype(np.float64), extend_cost=True)
-    pairs = []
-    paired_old, paired_new = set(), set()
-    for i, j in ((i, int(j)) for i, j in enumerate(assigned) if j >= 0):
-        if score[i, j] >= cutoff:
-            pairs.append(Pair(i, j, round(float(score[i, j]), 4), _reason(features, i, j)))
-            paired_old.add(i)
-            paired_new.add(j)
+    pairs = [Pair(i, j, round(float(score[i, j]), 4), _reason(features, i, j)) for i, j in assign(score, cutoff)]
+    paired_old = {p.old for p in pairs}
+    paired_new = {p.new for p in pairs}
     pairs.sort(key=lambda p: p.old)
     pairs += [Pair(i, None, 0.0, "no partner above the cutoff") for i in range(old.height) if i not in paired_old]
     pairs += [Pair(None, j, 0.0, "no partner above the cutoff") for j in range(new.height) if j not in paired_new]

@@ -33,7 +33,8 @@ from urllib.parse import quote
 from compare.render import (SiteLinks, diff_summary, render_diff_page, render_index, render_place_page,
                             render_report_page)
 
-__all__ = ["place_slug", "write_if_changed", "build_site", "site_paths", "report_meta_dict"]
+__all__ = ["place_slug", "write_if_changed", "build_site", "build_place", "build_index", "site_paths",
+           "report_meta_dict"]
 
 MAX_SLUG_CHARS = 40  # 40 CJK characters are 120 bytes in UTF-8, far below the usual 255-byte name limit
 _UNSAFE_RUN = re.compile(r"[^\w\-]+")  # keeps letters and digits of every script (CJK readable), _ and -
@@ -126,59 +127,100 @@ def site_paths(slug: str, years: Sequence[int]) -> dict:
 
 
 def build_site(reports: Iterable[Any], tables: Mapping[Any, Any], out_dir: Path, *,
-               progress: Callable[[str], None] | None = None) -> list[Path]:
+               progress: Callable[[str], None] | None = None, workers: int | None = None) -> list[Path]:
     """Build the whole site under out_dir; the paths of all its pages (written or already up to date).
 
     ``tables`` maps (place_key, year) (or report.source) to the report's target
-    table; a report with no table there is extracted on the way.
+    table; a report with no table there is extracted on the way. Places are
+    built in parallel over `workers` processes (default: every core); the
+    pages do not depend on the number of workers.
     """
-    from compare.diff import diff_tables
-    from compare.history import history_table
+    from compare.corpus import default_workers, process_pool
 
     out_dir = Path(out_dir)
     by_place: dict[str, dict[int, Any]] = defaultdict(dict)
     for report in sorted(reports, key=lambda r: (getattr(r, "place_key", r.place), r.year, str(r.source))):
         by_place[getattr(report, "place_key", report.place)].setdefault(report.year, report)
     taken: set[str] = set()
+    jobs = []
+    for place_key in sorted(by_place):  # slugs in a fixed order, so they never depend on scheduling
+        place_reports = by_place[place_key]
+        jobs.append((place_key, place_slug(place_key, taken), place_reports,
+                     {y: _table_for(r, tables) for y, r in place_reports.items()}, out_dir))
+    workers = default_workers() if workers is None else workers
+    jobs.sort(key=lambda job: -len(job[2]))  # places with most reports first, so workers finish together
     pages: list[Path] = []
     index_rows = []
+    if workers > 1 and len(jobs) > 1:
+        with process_pool(workers) as pool:
+            results = pool.map(_build_place_job, jobs, chunksize=max(1, len(jobs) // (workers * 4)))
+            for built in results:
+                _collect(built, pages, index_rows, progress)
+    else:
+        for job in jobs:
+            _collect(_build_place_job(job), pages, index_rows, progress)
+    pages.append(build_index(index_rows, out_dir))
+    return pages
+
+
+def _collect(built: tuple[list[Path], dict], pages: list[Path], index_rows: list[dict],
+             progress: Callable[[str], None] | None) -> None:
+    place_pages, row = built
+    pages.extend(place_pages)
+    index_rows.append(row)
+    if progress:
+        progress(f"{row['place']}: {len(row['years'])} report(s)")
+
+
+def _build_place_job(job: tuple) -> tuple[list[Path], dict]:
+    return build_place(*job)
+
+
+def build_place(place_key: str, slug: str, reports_by_year: Mapping[int, Any], tables_by_year: Mapping[int, Any],
+                out_dir: Path) -> tuple[list[Path], dict]:
+    """One place's pages (its reports, the diff of each pair of consecutive years, the place page
+    with its history); returns the pages and the place's row of the index."""
+    from compare.diff import diff_tables
+    from compare.history import history_table
+
+    out_dir = Path(out_dir)
+    years = sorted(reports_by_year)
+    latest = reports_by_year[years[-1]]
+    paths = site_paths(slug, years)
+    # Links from a page inside places/<slug>/ to its neighbours: file names only, percent-encoded.
+    local = SiteLinks(home="../../index.html", place="index.html",
+                      reports={y: quote(f"{y}.html") for y in years},
+                      diffs={pair: quote(Path(p).name) for pair, p in paths["diffs"].items()})
+    pages: list[Path] = []
 
     def emit(relative: str, html: str) -> None:
         path = out_dir / relative
         write_if_changed(path, html)
         pages.append(path)
 
-    for place_key in sorted(by_place):
-        years = sorted(by_place[place_key])
-        latest = by_place[place_key][years[-1]]
-        place_name = latest.place
-        slug = place_slug(place_key, taken)
-        paths = site_paths(slug, years)
-        # Links from a page inside places/<slug>/ to its neighbours: file names only, percent-encoded.
-        local = SiteLinks(home="../../index.html", place="index.html",
-                          reports={y: quote(f"{y}.html") for y in years},
-                          diffs={pair: quote(Path(p).name) for pair, p in paths["diffs"].items()})
-        if progress:
-            progress(f"{place_name}: {len(years)} report(s)")
-        place_tables = {y: _table_for(by_place[place_key][y], tables) for y in years}
-        metas = {y: report_meta_dict(by_place[place_key][y], place_tables[y].height) for y in years}
-        for y in years:
-            report = by_place[place_key][y]
-            emit(paths["reports"][y], render_report_page(metas[y], place_tables[y], report.text, links=local))
-        summaries = []
-        diffs = {}
-        for a, b in zip(years, years[1:]):
-            diff = diffs[(a, b)] = diff_tables(place_tables[a], place_tables[b], old_report=by_place[place_key][a],
-                                               new_report=by_place[place_key][b])
-            emit(paths["diffs"][(a, b)], render_diff_page(diff, links=local))
-            summaries.append(diff_summary(diff))
-        history = history_table(place_tables, diffs=diffs)
-        emit(paths["place"], render_place_page(place_name, history, summaries, [metas[y] for y in years],
-                                               links=local, level=latest.level))
-        index_rows.append({"place": place_name, "place_key": place_key, "level": latest.level,
-                           "years": {y: metas[y]["rows"] for y in years}, "diffs": len(summaries),
-                           "href": quote(paths["place"]),
-                           "year_hrefs": {y: quote(p) for y, p in paths["reports"].items()}})
-    index_rows.sort(key=lambda r: (_LEVEL_ORDER.get(r["level"], 9), r["place_key"]))
-    emit("index.html", render_index(index_rows))
-    return pages
+    metas = {y: report_meta_dict(reports_by_year[y], tables_by_year[y].height) for y in years}
+    for y in years:
+        emit(paths["reports"][y], render_report_page(metas[y], tables_by_year[y], reports_by_year[y].text,
+                                                     links=local))
+    summaries = []
+    diffs = {}
+    for a, b in zip(years, years[1:]):
+        diff = diffs[(a, b)] = diff_tables(tables_by_year[a], tables_by_year[b], old_report=reports_by_year[a],
+                                           new_report=reports_by_year[b])
+        emit(paths["diffs"][(a, b)], render_diff_page(diff, links=local))
+        summaries.append(diff_summary(diff))
+    history = history_table(dict(tables_by_year), diffs=diffs)
+    emit(paths["place"], render_place_page(latest.place, history, summaries, [metas[y] for y in years],
+                                           links=local, level=latest.level))
+    row = {"place": latest.place, "place_key": place_key, "level": latest.level,
+           "years": {y: metas[y]["rows"] for y in years}, "diffs": len(summaries),
+           "href": quote(paths["place"]), "year_hrefs": {y: quote(p) for y, p in paths["reports"].items()}}
+    return pages, row
+
+
+def build_index(index_rows: list[dict], out_dir: Path) -> Path:
+    """The index page (places x years grid) from the places' index rows."""
+    rows = sorted(index_rows, key=lambda r: (_LEVEL_ORDER.get(r["level"], 9), r["place_key"]))
+    path = Path(out_dir) / "index.html"
+    write_if_changed(path, render_index(rows))
+    return path
