@@ -117,28 +117,40 @@ def indicator_key(indicator: str | None) -> str | None:
     exact = _synonym_table()[1]
     if indicator in exact:
         return exact[indicator]
-    best = ""
-    by_first = _synonyms_by_first_char()
-    for m in _synonym_starts().finditer(indicator):
-        for synonym in by_first[m.group()]:
-            if len(synonym) > len(best) and indicator.startswith(synonym, m.start()):
-                best = synonym
-                break
-    return _synonym_keys()[best] if best else indicator
+    found = [m.group(1) for m in _synonym_finder().finditer(indicator)]
+    return _synonym_keys()[max(found, key=len)] if found else indicator
 
 
 @lru_cache(maxsize=1)
-def _synonyms_by_first_char() -> dict[str, list[str]]:
-    """Synonyms grouped by their first character, longest first."""
-    table: dict[str, list[str]] = {}
-    for synonym, _ in _synonyms():
-        table.setdefault(synonym[0], []).append(synonym)
-    return table
+def _synonym_finder() -> re.Pattern:
+    """Finds, at every position, the longest synonym starting there (a trie as a regex, so
+    positions that start no synonym fail on their first character)."""
+    return re.compile(f"(?=({_trie_regex([s for s, _ in _synonyms()])}))")
 
 
-@lru_cache(maxsize=1)
-def _synonym_starts() -> re.Pattern:
-    return re.compile("[" + re.escape("".join(_synonyms_by_first_char())) + "]")
+def _trie_regex(words: list[str]) -> str:
+    """A regex matching any of `words`, longest first at each branch.
+
+    >>> _trie_regex(["生产总值", "生产"])
+    '生产(?:总值)?'
+    """
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        inner = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:  # a word ends here: what follows is optional, longest first
+            return f"{inner}?" if len(branches) > 1 or len(inner) == 1 else f"(?:{inner})?"
+        return inner
+
+    return build(trie)
 
 
 @lru_cache(maxsize=1)

@@ -259,10 +259,14 @@ def _suffix_comparator(clause: str, end: int) -> tuple[str | None, int]:
 def _is_not_a_quantity(clause: str, m: re.Match) -> bool:
     """Years, dates, ordinals, headings, labels and numeral words."""
     num, start, end = m.group("num"), m.start("num"), m.end()
-    before = clause[:start]
-    after = clause[m.end("num"):]
     unit = m.group("unit")
     is_arabic = num[0].isdigit()
+    after = clause[m.end("num"):m.end("num") + 12]
+    # The common case first: a Chinese numeral inside a word (一体化, 进一步) has no unit after it.
+    if not is_arabic and not (unit or m.group("mag") or m.group("pct")) \
+            and not _CN_UNIT_AFTER.match(after) and not _CN_RANGE_AFTER.match(after):
+        return True
+    before = clause[max(0, start - 12):start]
     prev = before[-1:] if before else ""
     nxt = after[:1]
     # Glued to Latin letters or formula signs: 5G, C919, PM2.5, 1+18+N, 3D.
@@ -276,8 +280,7 @@ def _is_not_a_quantity(clause: str, m: re.Match) -> bool:
     if prev == "第" or (prev in "其初之" and not is_arabic and not m.group("pct")):
         return True
     # Headings: 一、 (四) 1. 1、 at the clause start.
-    stripped_before = before.strip()
-    if _HEADING_MARK_AFTER.match(nxt) and unit is None and stripped_before in ("", "(", "（"):
+    if _HEADING_MARK_AFTER.match(nxt) and unit is None and clause[:start].strip() in ("", "(", "（"):
         return True
     if prev in "(（[【" and _CLOSING_PAREN.match(nxt):  # (四), footnote markers [41]
         return True

@@ -56,7 +56,7 @@ _SENTENCE_END = re.compile(r"(?=[。！？!?\n])(?:(?:[。！？!]|(?<!\?)\?(?!\
 # Clause boundaries: CJK and ASCII punctuation, but not a comma between digits (1,000; 1,2,3号线) or a colon in 10:40.
 # A clause runs up to CJK or ASCII punctuation; a comma or colon between digits (1,000; 10:40)
 # and a run of ?? (characters lost in the source) stay inside it.
-_CLAUSE_BODY = re.compile(r"(?:[^，；。：！？,;:!?]+|(?<=\d)[,:](?=\d)|\?{2,})+")
+_CLAUSE_BODY = re.compile(r"[^，；。：！？,;:!?]+(?:(?:(?<=\d)[,:](?=\d)|\?{2,})[^，；。：！？,;:!?]*)*|\?{2,}[^，；。：！？,;:!?]*(?:(?:(?<=\d)[,:](?=\d)|\?{2,})[^，；。：！？,;:!?]*)*")
 _HAS_WORD = re.compile(r"[^\W_]")
 
 _REVIEW_CUE = re.compile(
