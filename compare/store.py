@@ -78,7 +78,9 @@ EXIT_LOCKED = 3  # `compare rebuild` exit status when another rebuild holds the 
 # Modules that do not shape any stored file or page: editing them must not rebuild everything.
 _NOT_ENGINE = frozenset({"cli.py", "bench.py", "stress_rebuild.py", "evaluate.py", "evaluate_diff.py", "demo.py",
                          "synth.py", "__main__.py", "lock.py"})
-_PARALLEL_FROM = 6  # jobs in a stage below which one process beats starting workers
+# Starting a spawned worker costs ~0.5 s (it imports polars); a stage is spread over workers only when
+# the reports it touches weigh this much (the engine does ~1.5 MB/s per core).
+_PARALLEL_BYTES = 2_000_000
 # Same order as site.build_site's index (the byte-equality test against build_site guards it).
 _LEVEL_ORDER = {"national": 0, "province": 1, "city": 2, "district": 3, "county": 4}
 
@@ -462,8 +464,9 @@ class _Pool:
         self.workers = workers
         self.executor: ProcessPoolExecutor | None = None
 
-    def map(self, function: Callable, jobs: list, done: Callable[[], None]) -> list:
-        if self.workers <= 1 or len(jobs) < _PARALLEL_FROM:
+    def map(self, function: Callable, jobs: list, done: Callable[[], None], weight: int) -> list:
+        """function over jobs, in order; in worker processes when the input bytes involved (`weight`) are many."""
+        if self.workers <= 1 or len(jobs) < 2 or weight < _PARALLEL_BYTES:
             results = []
             for job in jobs:
                 results.append(function(job))
@@ -500,7 +503,11 @@ def rebuild(corpus: str | Path, store_dir: str | Path, site_dir: str | Path | No
     summary = RebuildSummary(corpus=str(corpus), store=str(store_dir), site=str(site_dir) if site_dir else None,
                              full=full, dry_run=dry_run)
     if dry_run:
-        _plan_inputs(corpus, store_dir, summary)
+        _, old, entries, _ = _plan_inputs(corpus, store_dir, summary)
+        # An input that failed last time with the same bytes will fail again: say so now.
+        failed_before = {i["key"]: i["error"] for i in (old or {}).get("inputs", ()) if i["status"] == "failed"}
+        summary.failed += [{"path": e["path"], "error": failed_before[e["key"]]} for e in entries
+                           if e.get("key") in failed_before]
         summary.seconds = time.perf_counter() - started
         return summary
     from compare.corpus import default_workers
@@ -564,7 +571,7 @@ def _rebuild_locked(corpus: Path, store_dir: Path, site_dir: Path | None, summar
     total = len(to_read)
     counter = _Counter(progress, "reading reports", total)
     results = pool.map(_build_report, [(str(store_dir), e["path"], e["sha256"], e["row"], engine) for e in to_read],
-                       counter.step)
+                       counter.step, sum(e["size"] for e in to_read))
     for entry, result in zip(to_read, results):
         entry.update({k: v for k, v in result.items() if k != "files"})
         files.update(result.get("files", {}))
@@ -605,7 +612,8 @@ def _rebuild_locked(corpus: Path, store_dir: Path, site_dir: Path | None, summar
     diff_jobs.sort(key=lambda d: -len(by_place[d["place_key"]]))
     counter = _Counter(progress, "diffing years", len(diff_jobs))
     results = pool.map(_build_diff, [(str(store_dir), d["key"], by_place[d["place_key"]][d["old_year"]]["key"],
-                                      by_place[d["place_key"]][d["new_year"]]["key"]) for d in diff_jobs], counter.step)
+                                      by_place[d["place_key"]][d["new_year"]]["key"]) for d in diff_jobs], counter.step,
+                       sum(by_place[d["place_key"]][y]["size"] for d in diff_jobs for y in (d["old_year"], d["new_year"])))
     for entry, result in zip(diff_jobs, results):
         entry["summary"] = result["summary"]
         files[entry["file"]] = result["sha"]
@@ -710,7 +718,8 @@ def _update_site(store_dir: Path, site_dir: Path, by_place: dict, diffs: list[di
     order = {"place": 0, "diff": 1, "report": 2, "index": 3}
     jobs.sort(key=lambda j: (order[j[2][0]], -len(j[2][3].get("reports", j[2][3].get("years", ())))))
     counter = _Counter(progress, "rendering pages", len(jobs))
-    for (relative, key, _), record in zip(jobs, pool.map(_render_page, [j[2] for j in jobs], counter.step)):
+    weight = sum(e["size"] for years in by_place.values() for e in years.values()) if len(jobs) > 20 else 0
+    for (relative, key, _), record in zip(jobs, pool.map(_render_page, [j[2] for j in jobs], counter.step, weight)):
         summary.pages_written += record.pop("written")
         pages[relative] = {"key": key, **record}
     summary.pages_total, summary.pages_rendered = len(wanted), len(jobs)
