@@ -60,56 +60,68 @@ def mask_numbers(text: str | None) -> str:
 
 
 def _similarity(a: list[str], b: list[str]) -> np.ndarray:
-    """Pairwise normalised Levenshtein similarity in [0, 1]."""
+    """Pairwise normalised Levenshtein similarity, as percent (uint8 0..100).
+
+    Computed on the distinct strings of each side and spread back, so a column
+    with few distinct values (sections) costs little.
+    """
     from rapidfuzz import fuzz, process
 
     if not a or not b:
-        return np.zeros((len(a), len(b)))
-    return process.cdist(a, b, scorer=fuzz.ratio, workers=-1, dtype=np.uint8).astype(np.float32) / 100.0
+        return np.zeros((len(a), len(b)), dtype=np.uint8)
+    ua, ia = np.unique(np.array(a, dtype=object), return_inverse=True)
+    ub, ib = np.unique(np.array(b, dtype=object), return_inverse=True)
+    distinct = process.cdist(list(ua), list(ub), scorer=fuzz.ratio, workers=-1, dtype=np.uint8)
+    return distinct[np.ix_(ia, ib)]
 
 
-def _unit_codes(units: list[str | None], vocabulary: dict[str, int]) -> np.ndarray:
-    return np.array([vocabulary.setdefault(u or "", len(vocabulary)) for u in units])
+def _codes(old: list, new: list) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes for the values of both sides (equal values, equal codes; None and "" are 0)."""
+    vocabulary: dict = {"": 0}
+    code = lambda v: vocabulary.setdefault(v or "", len(vocabulary))  # noqa: E731
+    return np.array([code(v) for v in old], dtype=np.int32), np.array([code(v) for v in new], dtype=np.int32)
 
 
 def score_matrix(old: pl.DataFrame, new: pl.DataFrame) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """The pairing score of every (old, new) row, and the features behind it."""
+    """The pairing score of every (old, new) row, and the features behind it.
+
+    Built in place in one float32 matrix (a 5,000 x 5,000 pair has 25 M cells,
+    so every temporary counts); text, indicator and section similarity stay
+    uint8 percent.
+    """
     text = _similarity([mask_numbers(t) for t in old["text"]], [mask_numbers(t) for t in new["text"]])
     indicator = _similarity([i or "" for i in old["indicator"]], [i or "" for i in new["indicator"]])
     section = _similarity([_ORDINAL_RE.sub("", s or "") for s in old["section"]],
                           [_ORDINAL_RE.sub("", s or "") for s in new["section"]])
-    old_key = np.array(old["indicator_key"].fill_null("").to_list(), dtype=object)
-    new_key = np.array(new["indicator_key"].fill_null("").to_list(), dtype=object)
-    key = (old_key[:, None] == new_key[None, :]) & (old_key[:, None] != "")
-    canonical = np.array([k in canonical_keys() for k in old_key])[:, None] & key
-
+    old_key, new_key = _codes(old["indicator_key"].to_list(), new["indicator_key"].to_list())
+    key = (old_key[:, None] == new_key[None, :]) & (old_key[:, None] != 0)
+    old_canonical = np.array([k in canonical_keys() for k in old["indicator_key"].to_list()])
     old_num = old["value"].is_not_null().to_numpy()
     new_num = new["value"].is_not_null().to_numpy()
-    vocabulary: dict[str, int] = {}
-    old_unit = _unit_codes(old["unit"].to_list(), vocabulary)
-    new_unit = _unit_codes(new["unit"].to_list(), vocabulary)
-    both_numeric = old_num[:, None] & new_num[None, :]
-    unit_clash = both_numeric & (old_unit[:, None] != new_unit[None, :])
+    old_unit, new_unit = _codes(old["unit"].to_list(), new["unit"].to_list())
+    unit_clash = (old_num[:, None] & new_num[None, :]) & (old_unit[:, None] != new_unit[None, :])
     one_numeric = old_num[:, None] ^ new_num[None, :]
+    old_dir, new_dir = _codes(old["direction"].to_list(), new["direction"].to_list())
+    direction_clash = (old_dir[:, None] != new_dir[None, :]) & (old_dir[:, None] != 0) & (new_dir[None, :] != 0)
 
-    old_dir = np.array(old["direction"].fill_null("").to_list(), dtype=object)
-    new_dir = np.array(new["direction"].fill_null("").to_list(), dtype=object)
-    direction_clash = (old_dir[:, None] != new_dir[None, :]) & (old_dir[:, None] != "") & (new_dir[None, :] != "")
-
-    score = (_W_TEXT * text + _W_INDICATOR * indicator + _W_KEY * key + _W_SECTION * section
-             + _BONUS_CANONICAL * canonical
-             - _PENALTY_ONE_NUMERIC * one_numeric - _PENALTY_DIRECTION * direction_clash)
-    score = np.where(unit_clash, -1.0, score)
+    score = np.multiply(text, np.float32(_W_TEXT / 100), dtype=np.float32)
+    scratch = np.empty_like(score)
+    for weight, feature in ((_W_INDICATOR / 100, indicator), (_W_SECTION / 100, section), (_W_KEY, key),
+                            (_BONUS_CANONICAL, key & old_canonical[:, None]),
+                            (-_PENALTY_ONE_NUMERIC, one_numeric), (-_PENALTY_DIRECTION, direction_clash)):
+        np.multiply(feature, np.float32(weight), out=scratch, dtype=np.float32)
+        score += scratch
+    score[unit_clash] = -1.0
     features = {"text": text, "indicator": indicator, "key": key, "section": section,
                 "one_numeric": one_numeric, "direction_clash": direction_clash}
     return score, features
 
 
 def _reason(features: dict[str, np.ndarray], i: int, j: int) -> str:
-    parts = [f"text {features['text'][i, j]:.0%}", f"indicator {features['indicator'][i, j]:.0%}"]
+    parts = [f"text {features['text'][i, j]}%", f"indicator {features['indicator'][i, j]}%"]
     if features["key"][i, j]:
         parts.append("same indicator key")
-    if features["section"][i, j] >= 0.8:
+    if features["section"][i, j] >= 80:
         parts.append("same section")
     if features["one_numeric"][i, j]:
         parts.append("one side without a number")
