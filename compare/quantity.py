@@ -27,7 +27,7 @@ _ARABIC_WITH_MAGNITUDE = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)(万亿|千万|�
 _LATIN_OR_SIGN_AFTER = re.compile(r"[A-Za-z+×*/]")
 _LATIN_OR_PLUS_BEFORE = re.compile(r"[A-Za-z+]")
 _HEADING_MARK_AFTER = re.compile(r"[、.．]")
-_CLOSING_PAREN = re.compile(r"[)）\]】]")
+_CLOSING_PAREN = re.compile(r"[)）\]】〕]")
 _YEAR_DIGITS = re.compile(r"(1[89]|20)\d\d")
 _DATE_OR_TIME_AFTER = re.compile(r"(?:月|日|号|时|点(?!\d)|:\d)")
 _DOTTED_DATE = re.compile(r"\d{1,2}\.\d{1,2}(?:\.\d{1,2})?$")
@@ -36,7 +36,7 @@ _LIST_AFTER = re.compile(r"[,、]\d")
 _LIST_BEFORE = re.compile(r"\d[,、]$")
 _CODE_LABEL_BEFORE = re.compile(r"(?:电话|热线|编码|邮编|代码|号码|编号|网址|QQ|微信)[:：]?$")
 _CODE_WORD_AFTER = re.compile(r"(?:热线|号线|服务热线|联动|平台|专线|号)")
-_MONTH_RANGE_AFTER = re.compile(r"\s*(?:-|~|至|到|—)\s*\d{1,2}月")
+_MONTH_RANGE_AFTER = re.compile(r"\s*(?:-|~|至|到|—+|–)\s*\d{1,2}月")
 _VERSION_NUMBER = re.compile(r"\d+\.0")
 _CN_YEAR_DIGITS = re.compile(r"[〇零一二三四五六七八九]{4}")
 _NOT_A_COUNT_AFTER = re.compile(r"(?:月|日|届|大(?!于)|中全会|次会议|是|者|方面)")
@@ -212,6 +212,7 @@ _NUMERAL_WORDS = re.compile(
     "|千方百计|万众|百姓|百花|百年|千家万户|三农|两岸|三峡|五四|十分|万物|千亿级|百亿级|万亿级|一把手|一揽子"
     "|两个确立|两个维护|四个意识|四个自信|三公|一号|十大|百强|五年规划|三中全会|四中全会|五中全会|二中全会|六中全会|七中全会"
     "|一中全会|全会|一次会议|二次会议|三次会议|四次会议|五次会议|六次会议|七次会议|一期|二期|三期|一轮|一手|一环|一带|两翼|一核|多点"
+    "|个五年计划|五年计划|几十|几百|几千|几万|数十|数百|数千|数万|十几"
     "|过去[一二三四五六七八九十]+年|[一二三四五六七八九十]+年来|近[一二三四五六七八九十]+年|[一二三四五六七八九十]+年以来"
     "|四川|三亚|九江|十堰|六安|五指山|七台河|二七|九龙|三明|三门峡|四平|双鸭山|一中|二中|三中|零跑动|零距离|零容忍|零增长"
 )
@@ -282,7 +283,7 @@ def _is_not_a_quantity(clause: str, m: re.Match) -> bool:
     # Headings: 一、 (四) 1. 1、 at the clause start.
     if _HEADING_MARK_AFTER.match(nxt) and unit is None and clause[:start].strip() in ("", "(", "（"):
         return True
-    if prev in "(（[【" and _CLOSING_PAREN.match(nxt):  # (四), footnote markers [41]
+    if prev in "(（[【〔" and _CLOSING_PAREN.match(nxt):  # (四), footnote markers [41] 〔1〕
         return True
     # Dates and calendar years: 2024年, 3月5日, 二〇二四年, 2024-01-14, 10:40.
     if is_arabic:
