@@ -47,7 +47,8 @@ _CN_NUM = "一二三四五六七八九十"
 _LEVEL1 = re.compile(rf"^\s*(?:[{_CN_NUM}]+、|第[{_CN_NUM}]+部分)")
 _LEVEL2 = re.compile(rf"^\s*[(（][{_CN_NUM}]+[)）]")
 # Unnumbered headings (米易 2022: "2021年工作回顾").
-_KEYWORD_HEADING = re.compile(r"(工作回顾|的回顾|工作安排|工作任务|主要任务|目标任务|总体要求|政策取向|工作部署|主要目标|工作建议|自身建设|政府工作)")
+_KEYWORD_HEADING = re.compile(r"(工作回顾|的回顾|工作安排|工作任务|主要任务|目标任务|总体要求|政策取向|工作部署|主要目标|工作建议|"
+                              r"自身建设|政府工作|主要工作|工作及措施|今后五年|未来五年)")
 _REVIEW_HEADING = re.compile(r"回顾|过去|总结|成绩|成就")
 _PLAN_HEADING = re.compile(r"安排|任务|目标|要求|部署|建议|今年|取向|打算|思路|自身建设|加强政府|工作重点|举措")
 
@@ -134,6 +135,7 @@ def segment_report(text: str, year: int | None = None) -> list[Sentence]:
     sentences: list[Sentence] = []
     level1 = level2 = ""
     section_part: str | None = None
+    review_numbered = False  # whether the review section was opened by a numbered heading
     has_headings = bool(re.search(r"(?m)^\s*[一二三四五六七八九十]+、.{0,30}(回顾|任务|安排|工作|目标|要求)", text)) or \
         bool(re.search(r"(?m)^.{0,25}(工作回顾|工作安排)\s*$", text))
     for pno, pm in enumerate(re.finditer(r"[^\n]+", text)):
@@ -155,10 +157,16 @@ def segment_report(text: str, year: int | None = None) -> list[Sentence]:
                 if is_l1 or is_keyword:
                     level1, level2 = heading, ""
                     part = heading_part(heading, year)
+                    if part is None and section_part == "review" and is_l1 and review_numbered:
+                        # Reports review first and plan after: a numbered heading that says nothing
+                        # itself, after a numbered review heading, opens the plans (national 1993).
+                        # Under an unnumbered review heading (2023年工作回顾) numbered headings are
+                        # the review's own items (高唐 2024).
+                        part = "plan"
                     if part is not None:
+                        if part == "review":
+                            review_numbered = is_l1
                         section_part = part
-                    elif is_l1 and section_part is None:
-                        section_part = None
                 else:
                     level2 = heading
                 hs, he = pstart + offset, pstart + offset + hlen

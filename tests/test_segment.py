@@ -1,0 +1,44 @@
+"""Parts and sections as report structures decide them (text written for the test)."""
+
+import pytest
+
+from compare.segment import segment_report
+
+
+def parts(text: str, year: int) -> dict[str, str]:
+    """Sentence text -> part, for the sentences that are not headings."""
+    return {s.text: s.part for s in segment_report(text, year) if s.text.endswith("。")}
+
+
+CASES = [
+    # A numbered review, then numbered headings that say nothing: the plans (national 1990s).
+    ("一、改革开放取得伟大成就的五年\n国内生产总值年均增长9%。\n二、争取经济再上新台阶\n力争经济增长8%左右。\n", 1993,
+     {"国内生产总值年均增长9%。": "review", "力争经济增长8%左右。": "plan"}),
+    # Under an unnumbered review heading, numbered headings are the review's own items.
+    ("2023年工作回顾\n一、优结构稳增长\n地区生产总值增长6%。\n二、抓改革促创新\n新增市场主体1万户。\n", 2024,
+     {"地区生产总值增长6%。": "review", "新增市场主体1万户。": "review"}),
+    # An unnumbered plan heading in words a county uses.
+    ("2003年工作回顾\n全省生产总值增长11%。\n2004年主要工作及措施\n全省生产总值增长9%。\n", 2004,
+     {"全省生产总值增长11%。": "review", "全省生产总值增长9%。": "plan"}),
+    # A plan section that looks back first (national 2011): review until a plan cue.
+    ("三、2011年的工作\n过去一年，我们取得了很大成绩。国内生产总值增长10.3%。今年国内生产总值增长8%左右。\n", 2011,
+     {"国内生产总值增长10.3%。": "review", "今年国内生产总值增长8%左右。": "plan"}),
+    # 拟安排 keeps a sentence with 比上年 in the plan.
+    ("二、2024年政策取向\n拟安排地方政府专项债券3.9万亿元、比上年增加1000亿元。\n", 2024,
+     {"拟安排地方政府专项债券3.9万亿元、比上年增加1000亿元。": "plan"}),
+    # A fragment without headings is judged from its wording.
+    ("力争建成碧道20公里。去年建成碧道15公里。\n", 2022,
+     {"力争建成碧道20公里。": "plan", "去年建成碧道15公里。": "review"}),
+]
+
+
+@pytest.mark.parametrize("text,year,expected", CASES, ids=[c[0][:12] for c in CASES])
+def test_part_of_each_sentence(text, year, expected):
+    got = parts(text, year)
+    assert {k: got.get(k) for k in expected} == expected
+
+
+def test_section_path_has_both_heading_levels():
+    text = "二、2024年政府工作任务\n（一）着力扩大国内需求。积极扩大有效投资，新建学校12所。\n"
+    sentences = [s for s in segment_report(text, 2024) if "学校" in s.text]
+    assert sentences[0].section == "二、2024年政府工作任务 > （一）着力扩大国内需求"
