@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
@@ -106,6 +107,17 @@ class KillTrials:
         rebuild(self.corpus, self.work / "clean-store", self.work / "clean-site", workers=1)
         self.expected = store_snapshot(self.work / "clean-store", self.work / "clean-site")
         self.seconds = self.measure()
+        self.phases: Counter[str] = Counter()
+
+    def _phase(self) -> str:
+        """Where the kill landed: before any write, mid-build (files written, old manifest), or after the switch."""
+        manifest = (self.store / "manifest.json").read_bytes()
+        if manifest != (self.work / "template-store" / "manifest.json").read_bytes():
+            return "after the manifest switch"
+        template = {p.relative_to(self.work / "template-store") for p in (self.work / "template-store").rglob("*")}
+        if {p.relative_to(self.store) for p in self.store.rglob("*")} - template:
+            return "mid-build (new files, old manifest)"
+        return "before any write"
 
     def command(self) -> list[str]:
         return [sys.executable, "-m", "compare", "rebuild", "--corpus", str(self.corpus), "--store", str(self.store),
@@ -131,6 +143,7 @@ class KillTrials:
         time.sleep(delay)
         process.send_signal(signal.SIGKILL)
         process.wait()
+        self.phases[self._phase()] += 1
         problems = [f"after kill at {delay:.3f} s: {p}" for p in verify_store(self.store)]
         try:
             load_store(self.store).table()
@@ -168,6 +181,7 @@ def main(argv: list[str] | None = None) -> int:
             if problems:
                 bad += 1
                 print(f"trial {n + 1}: " + "; ".join(problems[:3]), flush=True)
+        print("where the kills landed: " + ", ".join(f"{n} {phase}" for phase, n in trials.phases.most_common()))
         print(f"{bad} of {args.trials} kill -9 trials left an unreadable or inconsistent store (goal: 0)")
         return 1 if bad else 0
     finally:

@@ -335,3 +335,14 @@ class IncrementalRebuild(RuleBasedStateMachine):
 IncrementalRebuild.TestCase.settings = settings(max_examples=8, stateful_step_count=6, deadline=None,
                                                 suppress_health_check=[HealthCheck.too_slow])
 test_incremental_rebuild_equals_full = IncrementalRebuild.TestCase
+
+
+def test_a_lock_left_by_a_killed_rebuild_does_not_block_and_is_reported(tiny):
+    corpus, store_dir, site = tiny
+    store_dir.mkdir()
+    (store_dir / "lock").write_text("4242424\n")  # the pid a SIGKILLed rebuild leaves; its flock died with it
+    summary = rebuild(corpus, store_dir, site, workers=1)
+    assert summary.resumed_after_pid == 4242424
+    assert "earlier rebuild (pid 4242424) that stopped midway" in store_module.summary_paragraph(summary)
+    assert (store_dir / "lock").read_text() == ""  # a clean release clears the pid
+    assert rebuild(corpus, store_dir, site, workers=1).resumed_after_pid is None
