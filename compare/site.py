@@ -105,8 +105,9 @@ def report_meta_dict(report: Any, rows: int | None = None) -> dict:
             "rows": rows}
 
 
-def _table_for(report: Any, tables: Mapping[Any, Any]):
-    """The report's target table: tables may be keyed by (place_key, year), by source, or by the Report."""
+def _given_table(report: Any, tables: Mapping[Any, Any]):
+    """The report's target table if the caller gave it (keyed by (place_key, year), by source, or by
+    the Report), else None: the place's worker extracts it."""
     place_key = getattr(report, "place_key", report.place)
     for key in ((place_key, report.year), str(report.source), report):
         try:
@@ -114,9 +115,7 @@ def _table_for(report: Any, tables: Mapping[Any, Any]):
                 return tables[key]
         except TypeError:  # an unhashable key type
             continue
-    from compare.extract import extract_targets  # not given: extract it now
-
-    return extract_targets(report)
+    return None
 
 
 def site_paths(slug: str, years: Sequence[int]) -> dict:
@@ -146,7 +145,7 @@ def build_site(reports: Iterable[Any], tables: Mapping[Any, Any], out_dir: Path,
     for place_key in sorted(by_place):  # slugs in a fixed order, so they never depend on scheduling
         place_reports = by_place[place_key]
         jobs.append((place_key, place_slug(place_key, taken), place_reports,
-                     {y: _table_for(r, tables) for y, r in place_reports.items()}, out_dir))
+                     {y: _given_table(r, tables) for y, r in place_reports.items()}, out_dir))
     workers = default_workers() if workers is None else workers
     jobs.sort(key=lambda job: -len(job[2]))  # places with most reports first, so workers finish together
     pages: list[Path] = []
@@ -183,9 +182,13 @@ def build_place(place_key: str, slug: str, reports_by_year: Mapping[int, Any], t
     from compare.diff import diff_tables
     from compare.history import history_table
 
+    from compare.extract import extract_targets
+
     out_dir = Path(out_dir)
     years = sorted(reports_by_year)
     latest = reports_by_year[years[-1]]
+    tables_by_year = {y: tables_by_year.get(y) if tables_by_year.get(y) is not None
+                      else extract_targets(reports_by_year[y]) for y in years}
     paths = site_paths(slug, years)
     # Links from a page inside places/<slug>/ to its neighbours: file names only, percent-encoded.
     local = SiteLinks(home="../../index.html", place="index.html",
