@@ -145,9 +145,10 @@ def diff(
 
     Example: compare diff --corpus corpus --place 中华人民共和国 2019 --status raised,lowered
     """
-    from compare.diff_io import DiffOutputError, check_diff_destination, diff_format_for, filter_changes, write_diff
+    from compare.diff_io import check_diff_destination, diff_format_for, filter_changes, write_diff
     from compare.history import YearError
     from compare.ingest import IngestError
+    from compare.table_io import OutputError
     from compare.target_table import SelectionError
 
     if part not in ("plan", "review"):
@@ -177,7 +178,7 @@ def diff(
     except IngestError as err:
         _say(str(err))
         raise typer.Exit(EXIT_INPUT_ERRORS)
-    except (SelectionError, YearError, DiffOutputError) as err:
+    except (SelectionError, YearError, OutputError) as err:
         raise _usage_error(str(err))
     compared = result["compared"]
     if not compared["consecutive"]:
@@ -208,7 +209,8 @@ def history(
 
     Example: compare history --corpus ../shared/corpus --place 中华人民共和国 --indicator 国内生产总值
     """
-    from compare.history_io import HistoryOutputError, write_history
+    from compare.history_io import write_history
+    from compare.table_io import OutputError
     from compare.history import YearError
     from compare.places import history_in_corpus
     from compare.target_table import SelectionError
@@ -216,7 +218,7 @@ def history(
     try:
         table, chosen = history_in_corpus(corpus, place, indicator=indicator, numeric_only=numeric_only)
         written = write_history(table, fmt, output)
-    except (SelectionError, YearError, HistoryOutputError) as err:
+    except (SelectionError, YearError, OutputError) as err:
         raise _usage_error(str(err))
     code = _report_failures(chosen.errors, chosen.files_found)
     _say(f"{table.height} lineages of {chosen.place} over {len(chosen.by_year)} reports "

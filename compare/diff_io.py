@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO, Iterable
 
 from compare.diff import FLAGS, STATUSES, is_headline
+from compare.table_io import OutputError
 
 __all__ = ["DIFF_FORMATS", "status_label", "filter_changes", "write_diff", "flatten_changes", "summary_line"]
 
@@ -35,8 +36,6 @@ _STATUS_STYLE = {"continued": "dim", "raised": "bold green", "lowered": "bold re
 _OUTCOME_STYLE = {"met": "green", "above": "blue", "below": "red", "not_reported": "dim"}
 
 
-class DiffOutputError(ValueError):
-    """A diff output request that cannot be met: a usage error, one line."""
 
 
 def status_label(status: str) -> str:
@@ -49,19 +48,15 @@ def diff_format_for(fmt: str | None, output: str | Path | None) -> str:
     >>> diff_format_for(None, "d.html"), diff_format_for("md", None), diff_format_for(None, None)
     ('html', 'md', 'table')
     """
-    if fmt:
-        if fmt not in DIFF_FORMATS:
-            raise DiffOutputError(f"--format {fmt} is not one of {', '.join(DIFF_FORMATS)}")
-        return fmt
-    if output:
-        return _SUFFIX_FORMATS.get(Path(output).suffix.lower(), "table")
-    return "table"
+    from compare.table_io import pick_format
+
+    return pick_format(fmt, output, DIFF_FORMATS, _SUFFIX_FORMATS)
 
 
 def check_diff_destination(fmt: str, output: str | Path | None) -> None:
-    if output is None and fmt in _BINARY:
-        raise DiffOutputError(f"--format {fmt} is a binary format and cannot go to the terminal: "
-                              f"add --output FILE.{fmt}")
+    from compare.table_io import check_destination
+
+    check_destination(fmt, output, binary=_BINARY)
 
 
 def has_change(change: dict) -> bool:
@@ -74,7 +69,7 @@ def filter_changes(diff: dict, *, statuses: Iterable[str] = (), changed_only: bo
     wanted = set(statuses)
     unknown = wanted - set(STATUSES)
     if unknown:
-        raise DiffOutputError(f"--status {sorted(unknown)[0]} is not one of {', '.join(STATUSES)}")
+        raise OutputError(f"--status {sorted(unknown)[0]} is not one of {', '.join(STATUSES)}")
     changes = [c for c in diff["changes"] if (not wanted or c["status"] in wanted)
                and (not changed_only or has_change(c))]
     return {**diff, "changes": changes}

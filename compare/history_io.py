@@ -11,14 +11,12 @@ import sys
 from pathlib import Path
 from typing import IO
 
-__all__ = ["HISTORY_FORMATS", "HistoryOutputError", "write_history"]
+__all__ = ["HISTORY_FORMATS", "write_history"]
 
 HISTORY_FORMATS = ("table", "csv", "json")
 _SUFFIX_FORMATS = {".csv": "csv", ".json": "json", ".txt": "table"}
 
 
-class HistoryOutputError(ValueError):
-    """A history output request that cannot be met: a usage error, one line."""
 
 
 def _year_columns(table) -> list[str]:
@@ -51,10 +49,9 @@ def write_terminal_history(table, stream: IO[str]) -> None:
 
 def write_history(table, fmt: str | None, output: str | Path | None = None, stdout: IO[str] | None = None) -> Path | None:
     """Write the history in `fmt` (table, csv, json) to `output` or stdout; returns the file written."""
-    if fmt is None:
-        fmt = _SUFFIX_FORMATS.get(Path(output).suffix.lower(), "table") if output else "table"
-    if fmt not in HISTORY_FORMATS:
-        raise HistoryOutputError(f"--format {fmt} is not one of {', '.join(HISTORY_FORMATS)}")
+    from compare.table_io import pick_format
+
+    fmt = pick_format(fmt, output, HISTORY_FORMATS, _SUFFIX_FORMATS)
     if output is not None:
         path = Path(output)
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -25,6 +25,7 @@ __all__ = [
     "BINARY_FORMATS",
     "OutputError",
     "format_for",
+    "pick_format",
     "format_value",
     "check_destination",
     "write_table",
@@ -55,12 +56,19 @@ def format_for(fmt: str | None, output: str | Path | None) -> str:
     >>> format_for(None, "out/targets.xlsx"), format_for("csv", "x.txt"), format_for(None, None)
     ('xlsx', 'csv', 'table')
     """
+    return pick_format(fmt, output, FORMATS, _SUFFIX_FORMATS)
+
+
+def pick_format(fmt: str | None, output: str | Path | None, formats: tuple[str, ...],
+                by_suffix: dict[str, str]) -> str:
+    """`fmt` when it is one of `formats`, else the format `output`'s suffix names, else `table`
+    (shared by every command that writes data); OutputError for an unknown format."""
     if fmt:
-        if fmt not in FORMATS:
-            raise OutputError(f"--format {fmt} is not one of {', '.join(FORMATS)}")
+        if fmt not in formats:
+            raise OutputError(f"--format {fmt} is not one of {', '.join(formats)}")
         return fmt
     if output:
-        return _SUFFIX_FORMATS.get(Path(output).suffix.lower(), "table")
+        return by_suffix.get(Path(output).suffix.lower(), "table")
     return "table"
 
 
@@ -156,12 +164,12 @@ def _stream_width(stream: IO[str]) -> int:
     return sum(w for _, _, w in _TERMINAL_COLUMNS) + 2 * len(_TERMINAL_COLUMNS)
 
 
-def check_destination(fmt: str, output: str | Path | None) -> None:
+def check_destination(fmt: str, output: str | Path | None, binary: tuple[str, ...] = BINARY_FORMATS) -> None:
     """Raise OutputError when `fmt` cannot go where asked (binary formats need a file).
 
     Called before the work starts, so a bad request fails at once.
     """
-    if output is None and fmt in BINARY_FORMATS:
+    if output is None and fmt in binary:
         raise OutputError(f"--format {fmt} is a binary format and cannot go to the terminal: "
                           f"add --output FILE.{fmt}")
 
