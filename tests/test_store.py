@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -346,3 +347,16 @@ def test_a_lock_left_by_a_killed_rebuild_does_not_block_and_is_reported(tiny):
     assert "earlier rebuild (pid 4242424) that stopped midway" in store_module.summary_paragraph(summary)
     assert (store_dir / "lock").read_text() == ""  # a clean release clears the pid
     assert rebuild(corpus, store_dir, site, workers=1).resumed_after_pid is None
+
+
+def test_engine_version_covers_every_module_a_rebuild_uses(tiny):
+    """A rebuild imports no compare module outside ENGINE_MODULES (but the lock): else editing it would not
+    invalidate the store."""
+    corpus, store_dir, site = tiny
+    script = ("import sys; from compare.store import rebuild\n"
+              f"rebuild({str(corpus)!r}, {str(store_dir)!r}, {str(site)!r}, workers=1)\n"
+              "print(' '.join(sorted(m.split('.')[1] for m in sys.modules if m.startswith('compare.'))))")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    used = set(done.stdout.split())
+    assert used - set(store_module.ENGINE_MODULES) == {"lock"}, used
+    assert store_module.engine_version().startswith(__import__("compare").__version__ + "+")
