@@ -1,6 +1,7 @@
 """Benchmarks that print figures (no timed assertions anywhere).
 
     uv run python -m compare.bench targets [--corpus ../shared/corpus] [--profile N]
+    uv run python -m compare.bench rebuild [--corpus ../shared/corpus] [--change shanghai/2026.txt]
 
 `targets` times the whole-corpus target extraction in-process (read_reports,
 then extract_targets over every report) beside a FLOOR measured in the same run:
@@ -126,8 +127,65 @@ def bench_targets(args: argparse.Namespace) -> None:
         stats.sort_stats("tottime").print_stats(args.profile)
 
 
+def _timed_rebuild(command: list[str]) -> tuple[float, float, dict]:
+    """Run `compare rebuild ... --json` as cron would; wall seconds, peak RSS (MB) of it and its workers, summary."""
+    import json
+    import os
+    import subprocess
+
+    started = time.perf_counter()
+    process = subprocess.Popen(command + ["--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = process.communicate()
+    seconds = time.perf_counter() - started
+    # ru_maxrss of RUSAGE_CHILDREN is the largest of the waited-for children and their workers so far
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1e3
+    if process.returncode not in (0, 1):
+        sys.exit(f"compare rebuild failed (exit {process.returncode}): {err.decode(errors='replace')}")
+    return seconds, peak, json.loads(out)
+
+
+def bench_rebuild(args: argparse.Namespace) -> None:
+    """Full rebuild of a copy of the corpus, a rebuild with nothing changed, and one with one report changed."""
+    import os
+    import shutil
+    import tempfile
+
+    corpus = Path(args.corpus)
+    if not corpus.is_dir():
+        sys.exit(f"{corpus}: no such corpus folder; give --corpus DIR (the shared corpus is ../shared/corpus)")
+    work = Path(tempfile.mkdtemp(prefix="compare-bench-rebuild-"))
+    try:
+        copy = work / "corpus"
+        shutil.copytree(corpus, copy)  # a scratch copy: the benchmark edits one report
+        base = [sys.executable, "-m", "compare", "rebuild", "--corpus", str(copy), "--store", str(work / "store"),
+                "--reports", str(work / "site")]
+        print(f"corpus: {corpus} ({len(_report_files(copy))} files, "
+              f"{sum(f.stat().st_size for f in _report_files(copy)) / 1e6:.1f} MB), {os.cpu_count()} cores, "
+              f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        print("each run is a fresh `compare rebuild` process (interpreter start-up included, as cron runs it)")
+        changed = copy / args.change
+        runs = [("full rebuild (--full, empty store)", base + ["--full"], None, 15.0),
+                ("nothing changed", base, None, 1.0),
+                (f"one report changed ({args.change})", base, changed, 2.0)]
+        peaks = []
+        for label, command, edit, goal in runs:
+            if edit is not None:
+                edit.write_text(edit.read_text(encoding="utf-8") + "\n今年新建口袋公园12个。\n", encoding="utf-8")
+            seconds, peak, summary = _timed_rebuild(command)
+            peaks.append(peak)
+            print(f"{label}: {seconds:.2f} s wall (rebuild itself {summary['seconds']:.2f} s; goal < {goal:.0f} s), "
+                  f"peak RSS so far {peak:.0f} MB; {summary['counts']}, read {summary['reports_read']} reports, "
+                  f"{summary['diffs_computed']}/{summary['diffs_total']} diffs, "
+                  f"{summary['pages_rendered']}/{summary['pages_total']} pages rendered, "
+                  f"{summary['pages_written']} written, {len(summary['failed'])} failed")
+        print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 BENCHMARKS: dict[str, tuple[Callable[[argparse.Namespace], None], str]] = {
     "targets": (bench_targets, "whole-corpus target extraction against the read+decode+NFKC+regex floor"),
+    "rebuild": (bench_rebuild, "compare rebuild: full, nothing changed, one report changed (wall time, peak RSS)"),
 }
 
 
@@ -138,6 +196,10 @@ def main(argv: list[str] | None = None) -> None:
     targets.add_argument("--corpus", default=str(DEFAULT_CORPUS), help="corpus folder (default ../shared/corpus)")
     targets.add_argument("--profile", type=int, default=0, metavar="N",
                          help="also profile the pipeline pass (cProfile) and print the top N entries")
+    rebuild = sub.add_parser("rebuild", help=BENCHMARKS["rebuild"][1])
+    rebuild.add_argument("--corpus", default=str(DEFAULT_CORPUS), help="corpus folder (default ../shared/corpus)")
+    rebuild.add_argument("--change", default="shanghai/2026.txt", metavar="REL",
+                         help="the report edited for the one-change run, relative to the corpus")
     args = parser.parse_args(argv)
     BENCHMARKS[args.benchmark][0](args)
 
