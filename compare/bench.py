@@ -2,6 +2,7 @@
 
     uv run python -m compare.bench targets [--corpus ../shared/corpus] [--profile N]
     uv run python -m compare.bench rebuild [--corpus ../shared/corpus] [--change shanghai/2026.txt]
+    uv run python -m compare.bench diff | match | scale | all [--write BENCHMARKS.md]   (compare/bench_scale.py)
 
 `targets` times the whole-corpus target extraction in-process (read_reports,
 then extract_targets over every report) beside a FLOOR measured in the same run:
@@ -187,6 +188,24 @@ BENCHMARKS: dict[str, tuple[Callable[[argparse.Namespace], None], str]] = {
     "targets": (bench_targets, "whole-corpus target extraction against the read+decode+NFKC+regex floor"),
     "rebuild": (bench_rebuild, "compare rebuild: full, nothing changed, one report changed (wall time, peak RSS)"),
 }
+# Cost against size (compare/bench_scale.py): each takes the parsed arguments, prints markdown.
+_SCALE_BENCHMARKS = {
+    "diff": "compare diff as a fresh process (5 runs), and diff_tables over every consecutive pair of the corpus",
+    "match": "match_targets on n x n real plan rows, n = 100 ... 5,000, each in a fresh process",
+    "scale": "full rebuild of 100, 1,000, 10,000 generated reports: time, peak RSS, recovered edits, profile",
+    "all": "every benchmark; --write BENCHMARKS.md writes the results as markdown",
+}
+
+
+def _scale_benchmark(name: str) -> Callable[[argparse.Namespace], None]:
+    def run(args: argparse.Namespace) -> None:
+        from compare import bench_scale  # imported on use: it is only needed for these four
+
+        getattr(bench_scale, f"bench_{name}")(args)
+    return run
+
+
+BENCHMARKS.update({name: (_scale_benchmark(name), text) for name, text in _SCALE_BENCHMARKS.items()})
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -200,6 +219,10 @@ def main(argv: list[str] | None = None) -> None:
     rebuild.add_argument("--corpus", default=str(DEFAULT_CORPUS), help="corpus folder (default ../shared/corpus)")
     rebuild.add_argument("--change", default="shanghai/2026.txt", metavar="REL",
                          help="the report edited for the one-change run, relative to the corpus")
+    from compare.bench_scale import add_arguments
+
+    for name, text in _SCALE_BENCHMARKS.items():
+        add_arguments(sub.add_parser(name, help=text), name)
     args = parser.parse_args(argv)
     BENCHMARKS[args.benchmark][0](args)
 
