@@ -38,6 +38,7 @@ _BONUS_CANONICAL = 0.05      # the shared key is a known headline indicator (syn
 _PENALTY_ONE_NUMERIC = 0.12   # one side has a number, the other none
 _PENALTY_DIRECTION = 0.25     # 增长 on one side, 下降 on the other
 
+_BLOCK_ROWS = 256  # old rows per block of score_matrix (256 x 5,000 float32 is 5 MB)
 _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*|[〇零一二两三四五六七八九十百千万亿]+(?=[个条项宗%])")
 _ORDINAL_RE = re.compile(r"[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d{4}年?")
 
@@ -72,7 +73,8 @@ def _similarity(a: list[str], b: list[str]) -> np.ndarray:
     ua, ia = np.unique(np.array(a, dtype=object), return_inverse=True)
     ub, ib = np.unique(np.array(b, dtype=object), return_inverse=True)
     distinct = process.cdist(list(ua), list(ub), scorer=fuzz.ratio, workers=-1, dtype=np.uint8)
-    return distinct[np.ix_(ia, ib)]
+    # Two takes, not distinct[np.ix_(ia, ib)]: on 5,000 x 5,000 rows 0.1 s instead of 0.6 s (bench match).
+    return distinct.take(ia.ravel(), axis=0).take(ib.ravel(), axis=1)
 
 
 def _codes(old: list, new: list) -> tuple[np.ndarray, np.ndarray]:
@@ -94,24 +96,34 @@ def score_matrix(old: pl.DataFrame, new: pl.DataFrame) -> tuple[np.ndarray, dict
     section = _similarity([_ORDINAL_RE.sub("", s or "") for s in old["section"]],
                           [_ORDINAL_RE.sub("", s or "") for s in new["section"]])
     old_key, new_key = _codes(old["indicator_key"].to_list(), new["indicator_key"].to_list())
-    key = (old_key[:, None] == new_key[None, :]) & (old_key[:, None] != 0)
     old_canonical = np.array([k in canonical_keys() for k in old["indicator_key"].to_list()])
     old_num = old["value"].is_not_null().to_numpy()
     new_num = new["value"].is_not_null().to_numpy()
     old_unit, new_unit = _codes(old["unit"].to_list(), new["unit"].to_list())
-    unit_clash = (old_num[:, None] & new_num[None, :]) & (old_unit[:, None] != new_unit[None, :])
-    one_numeric = old_num[:, None] ^ new_num[None, :]
     old_dir, new_dir = _codes(old["direction"].to_list(), new["direction"].to_list())
-    direction_clash = (old_dir[:, None] != new_dir[None, :]) & (old_dir[:, None] != 0) & (new_dir[None, :] != 0)
 
-    score = np.multiply(text, np.float32(_W_TEXT / 100), dtype=np.float32)
-    scratch = np.empty_like(score)
-    for weight, feature in ((_W_INDICATOR / 100, indicator), (_W_SECTION / 100, section), (_W_KEY, key),
-                            (_BONUS_CANONICAL, key & old_canonical[:, None]),
-                            (-_PENALTY_ONE_NUMERIC, one_numeric), (-_PENALTY_DIRECTION, direction_clash)):
-        np.multiply(feature, np.float32(weight), out=scratch, dtype=np.float32)
-        score += scratch
-    score[unit_clash] = -1.0
+    shape = (len(old_key), len(new_key))
+    score = np.empty(shape, dtype=np.float32)
+    key, one_numeric, direction_clash = (np.empty(shape, dtype=bool) for _ in range(3))
+    # Block by block of old rows: each temporary is a few MB that malloc reuses, where whole-matrix
+    # temporaries (25 MB to 100 MB each at 5,000 x 5,000) are fresh pages every time; on the 2-core
+    # VM that halved score_matrix's own time (bench match). Same operations, same float32 results.
+    for lo in range(0, shape[0], _BLOCK_ROWS):
+        rows = slice(lo, lo + _BLOCK_ROWS)
+        k = np.equal(old_key[rows, None], new_key[None, :], out=key[rows])
+        k &= (old_key[rows, None] != 0)
+        np.not_equal(old_num[rows, None], new_num[None, :], out=one_numeric[rows])  # xor
+        d = np.not_equal(old_dir[rows, None], new_dir[None, :], out=direction_clash[rows])
+        d &= (old_dir[rows, None] != 0) & (new_dir[None, :] != 0)
+        block = np.multiply(text[rows], np.float32(_W_TEXT / 100), out=score[rows], dtype=np.float32)
+        scratch = np.empty_like(block)
+        for weight, feature in ((_W_INDICATOR / 100, indicator[rows]), (_W_SECTION / 100, section[rows]),
+                                (_W_KEY, k), (_BONUS_CANONICAL, k & old_canonical[rows, None]),
+                                (-_PENALTY_ONE_NUMERIC, one_numeric[rows]), (-_PENALTY_DIRECTION, d)):
+            np.multiply(feature, np.float32(weight), out=scratch, dtype=np.float32)
+            block += scratch
+        unit_clash = (old_num[rows, None] & new_num[None, :]) & (old_unit[rows, None] != new_unit[None, :])
+        block[unit_clash] = -1.0
     features = {"text": text, "indicator": indicator, "key": key, "section": section,
                 "one_numeric": one_numeric, "direction_clash": direction_clash}
     return score, features
