@@ -7,7 +7,7 @@ The store is a folder of plain files, no server::
       lock                     flock target; holds the pid of the running rebuild
       reports/<key>.json       one report: its metadata and cleaned text (ingest.Report)
       tables/<key>.parquet     its target table
-      diffs/<key>.json         the diff of two consecutive available years of one place (diff_io.diff_json)
+      diffs/<key>.json         the diff of two consecutive available years of one place (DESIGN.md's JSON)
       targets-<key>.parquet    the combined target table of every built report
 
 and, when a site folder is given, the static HTML site (``site.py``'s layout)
@@ -149,9 +149,9 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _table_bytes(table: pl.DataFrame) -> bytes:
+def _table_bytes(table: pl.DataFrame, compression: str = "zstd") -> bytes:
     buffer = io.BytesIO()
-    table.write_parquet(buffer)
+    table.write_parquet(buffer, compression=compression)
     return buffer.getvalue()
 
 
@@ -306,14 +306,14 @@ def _load_table(root: Path, key: str) -> pl.DataFrame:
 def _build_diff(job: tuple) -> dict:
     """Diff two stored reports; write the diff into the store. Its file hash and page summary."""
     from compare.diff import diff_tables
-    from compare.diff_io import diff_json
     from compare.render import diff_summary
 
     root, key, old_key, new_key = job
     root = Path(root)
     diff = diff_tables(_load_table(root, old_key), _load_table(root, new_key),
                        old_report=_report_fields(root, old_key), new_report=_report_fields(root, new_key))
-    data = (diff_json(diff) + "\n").encode("utf-8")
+    # diff_io.diff_json's JSON, without its indentation: json's C encoder runs only without indent (10x faster)
+    data = (json.dumps(diff, ensure_ascii=False, separators=(",", ":"), default=str) + "\n").encode("utf-8")
     _write_atomically(root / "diffs" / f"{key}.json", data)
     return {"sha": _sha(data), "summary": diff_summary(json.loads(data))}
 
@@ -625,8 +625,9 @@ def _rebuild_locked(corpus: Path, store_dir: Path, site_dir: Path | None, summar
     else:
         from compare.extract import empty_targets
 
-        tables = [_load_table(store_dir, e["key"]) for e in kept_entries]
-        data = _table_bytes(pl.concat(tables, how="vertical") if tables else empty_targets())
+        tables = [store_dir / "tables" / f"{e['key']}.parquet" for e in kept_entries]
+        # one multi-file read (parallel in polars), lz4: the combined table is rewritten on every change
+        data = _table_bytes(pl.read_parquet(tables) if tables else empty_targets(), compression="lz4")
         _write_atomically(store_dir / targets_name, data)
         files[targets_name] = _sha(data)
 

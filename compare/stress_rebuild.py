@@ -74,6 +74,8 @@ def store_snapshot(store_dir: Path, site_dir: Path | None = None) -> dict:
     store = load_store(store_dir)
     table = store.table()
     snapshot = {
+        # builds compare only under the same engine code (in a checkout being edited, it can change mid-test)
+        "engine": store.manifest["engine"],
         "table": table.sort("source", "id").write_csv(),
         "inputs": sorted((i["path"], i["status"], i["key"], i["error"]) for i in store.inputs),
         "diffs": {(d["place_key"], d["old_year"], d["new_year"]): (store.root / d["file"]).read_bytes()
