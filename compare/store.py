@@ -349,7 +349,9 @@ def _render_page(job: tuple) -> dict:
         tables = {y: _load_table(root, k) for y, k in spec["reports"]}
         metas = [report_meta_dict(_report_fields(root, k), tables[y].height) for y, k in spec["reports"]]
         latest = metas[-1]
-        html = render.render_place_page(latest["place"], history_table(tables), spec["summaries"], metas,
+        # The stored diffs carry the year-to-year pairs: history chains them instead of matching again.
+        diffs = {(a, b): json.loads((root / file).read_text(encoding="utf-8")) for a, b, file in spec.get("diffs", ())}
+        html = render.render_place_page(latest["place"], history_table(tables, diffs=diffs), spec["summaries"], metas,
                                         links=_page_links(years), level=latest["level"])
     else:  # index
         html = render.render_index(spec["rows"])
@@ -695,7 +697,9 @@ def _update_site(store_dir: Path, site_dir: Path, by_place: dict, diffs: list[di
             wanted.append((paths["diffs"][(d["old_year"], d["new_year"])], _key("diff-page", engine, d["key"], years),
                            ("diff", {"file": d["file"], "years": years})))
         wanted.append((paths["place"], _key("place-page", engine, place_key, reports),
-                       ("place", {"reports": reports, "summaries": [d["summary"] for d in diffs_by_place[place_key]]})))
+                       ("place", {"reports": reports, "summaries": [d["summary"] for d in diffs_by_place[place_key]],
+                                  "diffs": [(d["old_year"], d["new_year"], d["file"])
+                                            for d in diffs_by_place[place_key]]})))
         latest = by_place[place_key][years[-1]]
         index_rows.append({"place": latest["place"], "place_key": place_key, "level": latest["level"],
                            "years": {y: by_place[place_key][y]["rows"] for y in years},
