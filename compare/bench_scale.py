@@ -300,6 +300,9 @@ def bench_scale(args: argparse.Namespace) -> str:
                          f"| {diffs:.1f} s | {site:.1f} s | {r['rss_mb']:.0f} / {r['rss_workers_mb']:.0f} MB "
                          f"| {share:.1%} of {sum(acc['checked'].values()):,} | {before.split(' ', 2)[2]} |")
             print(lines[-1], file=sys.stderr)
+            results[size]["disk_mb"] = {name: sum(f.stat().st_size for f in (work / f"{name}-{size}").rglob("*")
+                                                  if f.is_file()) / 1e6 for name in ("store", "site")}
+            print(f"disk: {results[size]['disk_mb']}", file=sys.stderr)
             shutil.rmtree(work / f"site-{size}", ignore_errors=True)  # disk: keep only what later runs need
         lines.append("")
         largest = max(sizes)
@@ -313,6 +316,9 @@ def bench_scale(args: argparse.Namespace) -> str:
                      f"{'met' if big['rebuild']['wall_s'] < GOAL_REBUILD_10K_S else 'NOT met'}), peak RSS "
                      f"{big['rebuild']['rss_mb']:.0f} MB in the rebuild process, {big['rebuild']['rss_workers_mb']:.0f} MB "
                      f"in its largest worker (goal < {GOAL_RSS_MB:.0f} MB).")
+        lines.append("Disk after each full rebuild (store / site): " + "; ".join(
+            f"{size:,} reports: {r['disk_mb']['store']:.0f} MB / {r['disk_mb']['site']:.0f} MB"
+            for size, r in results.items()) + ".")
         acc = big["accuracy"]
         lines += ["", f"Recovered edits at {largest:,} reports, by kind (the diff labels the edited clause as recorded; "
                       "reorder edits are checked by the tests, not here):", "",
