@@ -315,7 +315,7 @@ def _build_diff(job: tuple) -> dict:
     # diff_io.diff_json's JSON, without its indentation: json's C encoder runs only without indent (10x faster)
     data = (json.dumps(diff, ensure_ascii=False, separators=(",", ":"), default=str) + "\n").encode("utf-8")
     _write_atomically(root / "diffs" / f"{key}.json", data)
-    return {"sha": _sha(data), "summary": diff_summary(json.loads(data))}
+    return {"sha": _sha(data), "summary": diff_summary(diff)}
 
 
 def _page_links(years: Sequence[int]):
