@@ -136,21 +136,24 @@ def history_table(tables: dict[int, pl.DataFrame], *, indicator: str | None = No
         if indicator and not any(indicator in (r["indicator"] or "") or indicator in (r["indicator_key"] or "")
                                  or indicator in r["text"] for _, r in chain):
             continue
-        by_year = dict(chain)
         unit = next((r["unit"] for _, r in chain if r["unit"]), None)
-        record = {"lineage": n, "indicator": first["indicator"], "indicator_key": first["indicator_key"],
-                  "unit": unit, "first_year": chain[0][0], "last_year": chain[-1][0], "years_present": len(chain),
-                  "text": chain[-1][1]["text"], "ids": [r["id"] for _, r in chain],
-                  "values": [{"year": y, "value": v} for y, v in numeric]}
-        for y in years:
-            record[str(y)] = format_quantity(by_year.get(y))
-        out.append(record)
+        out.append({"lineage": n, "indicator": first["indicator"], "indicator_key": first["indicator_key"],
+                    "unit": unit, "first_year": chain[0][0], "last_year": chain[-1][0], "years_present": len(chain),
+                    "text": chain[-1][1]["text"], "ids": [r["id"] for _, r in chain],
+                    "values": [{"year": y, "value": v} for y, v in numeric], "chain": chain})
     out.sort(key=lambda r: (not r["values"], -r["years_present"], r["first_year"], r["lineage"]))
+    # Year columns: empty unless the lineage has a row that year (most cells of a long history are empty).
+    year_columns = {str(y): [""] * len(out) for y in years}
+    for position, record in enumerate(out):
+        for y, row in record["chain"]:
+            year_columns[str(y)][position] = format_quantity(row)
     nested = {"ids": pl.List(pl.String), "values": pl.List(pl.Struct({"year": pl.Int64, "value": pl.Float64}))}
     flat_schema = {"lineage": pl.Int64, "indicator": pl.String, "indicator_key": pl.String, "unit": pl.String,
                    "first_year": pl.Int64, "last_year": pl.Int64, "years_present": pl.Int64, "text": pl.String,
                    **{str(y): pl.String for y in years}}
-    table = pl.DataFrame({name: [record[name] for record in out] for name in flat_schema}, schema=flat_schema)
+    base = [name for name in flat_schema if not name.isdigit()]
+    table = pl.DataFrame({**{name: [record[name] for record in out] for name in base}, **year_columns},
+                         schema=flat_schema)
     # The nested columns are built from long tables and grouped: polars converts nested Python
     # objects one by one, which took seconds for the national history.
     ids = pl.DataFrame({"lineage": [r["lineage"] for r in out for _ in r["ids"]],

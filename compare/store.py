@@ -63,6 +63,7 @@ from types import SimpleNamespace
 from typing import Any, Callable, Iterable, Sequence
 from urllib.parse import quote
 
+import orjson
 import polars as pl
 
 import compare
@@ -193,7 +194,7 @@ class Store:
     def diff(self, place_key: str, old_year: int, new_year: int) -> dict:
         for d in self.manifest["diffs"]:
             if (d["place_key"], d["old_year"], d["new_year"]) == (place_key, old_year, new_year):
-                return json.loads((self.root / d["file"]).read_text(encoding="utf-8"))
+                return _read_diff(self.root / d["file"])
         raise KeyError(f"no stored diff of {place_key} {old_year}->{new_year}")
 
     def diffs(self) -> list[dict]:
@@ -299,6 +300,11 @@ def _report_fields(root: Path, key: str, *, text: bool = False) -> SimpleNamespa
     return SimpleNamespace(**fields)
 
 
+def _read_diff(path: Path) -> dict:
+    # orjson: a full rebuild reads ~125 MB of diff JSON back (pages, histories); it parses twice as fast as json.
+    return orjson.loads(path.read_bytes())
+
+
 def _load_table(root: Path, key: str) -> pl.DataFrame:
     return pl.read_parquet(root / "tables" / f"{key}.parquet")
 
@@ -312,8 +318,8 @@ def _build_diff(job: tuple) -> dict:
     root = Path(root)
     diff = diff_tables(_load_table(root, old_key), _load_table(root, new_key),
                        old_report=_report_fields(root, old_key), new_report=_report_fields(root, new_key))
-    # diff_io.diff_json's JSON, without its indentation: json's C encoder runs only without indent (10x faster)
-    data = (json.dumps(diff, ensure_ascii=False, separators=(",", ":"), default=str) + "\n").encode("utf-8")
+    # diff_io.diff_json's shape, compact and by orjson (6x faster than json on these documents)
+    data = orjson.dumps(diff, default=str) + b"\n"
     _write_atomically(root / "diffs" / f"{key}.json", data)
     return {"sha": _sha(data), "summary": diff_summary(diff)}
 
@@ -340,7 +346,7 @@ def _render_page(job: tuple) -> dict:
         html = render.render_report_page(report_meta_dict(report, table.height), table, report.text,
                                          links=_page_links(spec["years"]))
     elif kind == "diff":
-        diff = json.loads((root / spec["file"]).read_text(encoding="utf-8"))
+        diff = _read_diff(root / spec["file"])
         html = render.render_diff_page(diff, links=_page_links(spec["years"]))
     elif kind == "place":
         from compare.history import history_table
@@ -350,7 +356,7 @@ def _render_page(job: tuple) -> dict:
         metas = [report_meta_dict(_report_fields(root, k), tables[y].height) for y, k in spec["reports"]]
         latest = metas[-1]
         # The stored diffs carry the year-to-year pairs: history chains them instead of matching again.
-        diffs = {(a, b): json.loads((root / file).read_text(encoding="utf-8")) for a, b, file in spec.get("diffs", ())}
+        diffs = {(a, b): _read_diff(root / file) for a, b, file in spec.get("diffs", ())}
         html = render.render_place_page(latest["place"], history_table(tables, diffs=diffs), spec["summaries"], metas,
                                         links=_page_links(years), level=latest["level"])
     else:  # index
