@@ -33,7 +33,7 @@ from urllib.parse import quote
 from compare.render import (SiteLinks, diff_summary, render_diff_page, render_index, render_place_page,
                             render_report_page)
 
-__all__ = ["place_slug", "write_if_changed", "build_site", "build_place", "build_index", "site_paths",
+__all__ = ["place_slug", "write_if_changed", "write_atomically", "build_site", "build_place", "build_index", "site_paths",
            "report_meta_dict"]
 
 MAX_SLUG_CHARS = 40  # 40 CJK characters are 120 bytes in UTF-8, far below the usual 255-byte name limit
@@ -81,10 +81,21 @@ def write_if_changed(path: Path, content: str | bytes) -> bool:
     except OSError:
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(path, data, sync=False)
+    return True
+
+
+def write_atomically(path: Path, data: bytes, *, sync: bool = False) -> None:
+    """Write to a temp file in the same folder, then os.replace it into place, so a reader sees
+    the old file or the new one, never half of one; `sync` fsyncs the data first (the store's
+    files, which a crash must not lose)."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+            if sync:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
@@ -93,7 +104,6 @@ def write_if_changed(path: Path, content: str | bytes) -> bool:
         except OSError:
             pass
         raise
-    return True
 
 
 def report_meta_dict(report: Any, rows: int | None = None) -> dict:

@@ -51,7 +51,6 @@ import json
 import multiprocessing
 import os
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
@@ -121,21 +120,9 @@ def report_key(engine: str, sha256: str, source: str, manifest_row: dict | None)
 
 def _write_atomically(path: Path, data: bytes, *, sync: bool = True) -> None:
     """Write to a temp file in the same folder, fsync it, then os.replace it into place."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            if sync:
-                os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    from compare.site import write_atomically
+
+    write_atomically(path, data, sync=sync)
 
 
 def _fsync_dir(path: Path) -> None:
