@@ -34,6 +34,7 @@ DEFAULT_TOLERANCE = 0.10
 _HEADLINE_RE = re.compile(r"预期目标|主要目标|发展目标|目标是")
 _FIGURE_RE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|万|亿|个百分点)")
 _AVERAGE_RE = re.compile(r"年均|平均每年|累计")
+_INCREMENT_RE = re.compile(r"新增|新认定|新引进|新落户|净增")
 _FIVE_YEAR_RE = re.compile(r"五年|十[一二三四五]五")
 
 
@@ -105,7 +106,8 @@ def outcome_for(plan: dict, review: pl.DataFrame | list[dict], tolerance: float 
     """The figure B's review gives for plan row `plan` of A, with its status; None for rows without a number.
 
     The figure must measure the same indicator in the same unit; five-year
-    averages and cumulative totals are not the year's figure.
+    averages and cumulative totals are not the year's figure. A target due in
+    a later year has no outcome yet (None).
     """
     if plan["value"] is None:
         return None
@@ -120,7 +122,9 @@ def _outcomes(plans: list[dict], review_rows: list[dict], tolerance: float) -> l
 
     candidates = [r for r in review_rows if r["value"] is not None and r["value_high"] is None
                   and not _AVERAGE_RE.search(r["text"])]
-    numeric = [p for p in plans if p is not None and p["value"] is not None]
+    # A target due in a later year (到2027年…) is neither met nor missed by next year's figure.
+    numeric = [p for p in plans if p is not None and p["value"] is not None
+               and (p["deadline"] is None or p["deadline"] <= p["year"])]
     closeness = (process.cdist([p["indicator"] or "" for p in numeric], [r["indicator"] or "" for r in candidates],
                                scorer=fuzz.ratio, workers=1, dtype=np.uint8) / 100.0
                  if numeric and candidates else np.zeros((len(numeric), 0)))
@@ -131,6 +135,8 @@ def _outcomes(plans: list[dict], review_rows: list[dict], tolerance: float) -> l
         for j, row in enumerate(candidates):
             if (row["unit"] or None) != (plan["unit"] or None):
                 continue
+            if _INCREMENT_RE.search(plan["text"]) is None and _INCREMENT_RE.search(row["text"]) is not None:
+                continue  # 新增…65家 is this year's increase, not the level a target like 达到1200家 sets
             same_key = bool(plan["indicator_key"]) and row["indicator_key"] == plan["indicator_key"]
             if not same_key and closeness[i, j] < 0.8:
                 continue

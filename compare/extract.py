@@ -118,8 +118,14 @@ def indicator_key(indicator: str | None) -> str | None:
     exact = _synonym_table()[1]
     if indicator in exact:
         return exact[indicator]
-    found = [m.group(1) for m in _synonym_finder().finditer(indicator)]
+    # A share of an indicator (占全市生产总值的比重, 相当于生产总值的比例) is not the indicator itself.
+    found = [m.group(1) for m in _synonym_finder().finditer(indicator)
+             if not _SHARE_BEFORE.search(indicator, 0, m.start()) and not _SHARE_AFTER.match(indicator, m.start() + len(m.group(1)))]
     return _synonym_keys()[max(found, key=len)] if found else indicator
+
+
+_SHARE_BEFORE = re.compile(r"(?:占|相当于)[^，,]{0,4}$")
+_SHARE_AFTER = re.compile(r"的?(?:比重|比例|占比)")
 
 
 @lru_cache(maxsize=1)
