@@ -13,6 +13,7 @@ its arguments and calls `build_target_table`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Sequence
@@ -52,10 +53,11 @@ class TargetTable:
 
 
 def match_places(places: Iterable[str], query: str) -> list[str]:
-    """The places `query` names: an exact name, else names ending in it, else names containing it.
+    """The places `query` names: an exact name, else places whose own (last) unit it is, else names
+    ending in it, else names containing it.
 
-    The tiers keep `保定市` from also meaning the counties of 保定市, while
-    `海珠区` still finds `广东省广州市海珠区`.
+    The tiers keep `保定市` from also meaning the counties of 保定市 and `易县` from
+    meaning 米易县, while `海珠区` still finds `广东省广州市海珠区`.
 
     >>> match_places(["河北省", "河北省保定市"], "河北")
     ['河北省', '河北省保定市']
@@ -66,12 +68,26 @@ def match_places(places: Iterable[str], query: str) -> list[str]:
     names = sorted(set(places))
     for tier in (
         [p for p in names if p == query],
+        [p for p in names if _own_name(p) == query],   # 易县 is 河北省保定市易县, not 米易县
         [p for p in names if p.endswith(query)],
         [p for p in names if query in p],
     ):
         if tier:
             return tier
     return []
+
+
+_ADMIN_UNIT = re.compile(r".+?(?:特别行政区|自治区|自治州|自治县|地区|省|市|盟|县|区|旗)")
+
+
+def _own_name(place: str) -> str:
+    """The last administrative unit of a full name: 河北省保定市易县 -> 易县.
+
+    >>> _own_name("四川省攀枝花市米易县"), _own_name("中华人民共和国")
+    ('米易县', '中华人民共和国')
+    """
+    units = _ADMIN_UNIT.findall(place)
+    return units[-1] if units and "".join(units) == place else place
 
 
 def select_reports(
