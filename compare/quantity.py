@@ -288,6 +288,9 @@ def _is_not_a_quantity(clause: str, m: re.Match) -> bool:
         return True
     if prev in "(（[【〔" and _CLOSING_PAREN.match(nxt):  # (四), footnote markers [41] 〔1〕
         return True
+    # Anniversaries (成立75周年) count years since an event; they commit to nothing.
+    if unit == "周年":
+        return True
     # Dates and calendar years: 2024年, 3月5日, 二〇二四年, 2024-01-14, 10:40.
     if is_arabic:
         plain = num.replace(",", "")
