@@ -121,7 +121,7 @@ def _outcomes(plans: list[dict], review_rows: list[dict], tolerance: float) -> l
     from rapidfuzz import fuzz, process
 
     candidates = [r for r in review_rows if r["value"] is not None and r["value_high"] is None
-                  and not _AVERAGE_RE.search(r["text"])]
+                  and not _AVERAGE_RE.search(r["text"]) and r.get("period") != "multi"]
     # A target due in a later year (到2027年…) is neither met nor missed by next year's figure.
     numeric = [p for p in plans if p is not None and p["value"] is not None
                and (p["deadline"] is None or p["deadline"] <= p["year"])]

@@ -41,6 +41,9 @@ TARGET_SCHEMA: dict[str, pl.DataType] = {
     "value": pl.Float64, "value_high": pl.Float64, "unit": pl.String, "comparator": pl.String,
     "modality": pl.String, "deadline": pl.Int64, "restates": pl.String, "raw": pl.String,
     "start": pl.Int64, "end": pl.Int64,
+    # Added to DESIGN.md's columns: for a reported figure, whether it is last year's ("year") or a
+    # span of years' ("multi": 过去五年…年均增长), so outcomes do not take a five-year figure for a year's.
+    "period": pl.String,
 }
 
 MODALITY_WORDS = ("确保", "力争", "争取", "努力", "力求", "务必", "基本")
@@ -307,7 +310,8 @@ def extract_targets(report: Any) -> pl.DataFrame:
                 # In TARGET_SCHEMA's column order; restates is filled in below.
                 return [_row_id(place_id, year, ctext, occurrence, index), source, place, level, year, part,
                         sentence.section, sentence_text, ctext, indicator, key, direction, value, value_high, unit,
-                        comparator, modality, deadline, None, raw, clause.start, clause.end]
+                        comparator, modality, deadline, None, raw, clause.start, clause.end,
+                        sentence.period if part == "review" else None]
 
             if qualitative:
                 indicator = _clean_indicator(ctext) or ctext

@@ -35,6 +35,7 @@ class Sentence(NamedTuple):
     part: str      # plan | review | other
     section: str   # heading path, e.g. "二、2024年政府工作任务 > (一)…"
     paragraph: int
+    period: str | None = None  # for review sentences: "year" (last year's figures), "multi" (a five-year span)
 
 
 class Clause(NamedTuple):
@@ -114,6 +115,25 @@ def _wording_part(sentence: str, year: int | None) -> str | None:
     return None
 
 
+_MULTI_YEAR = re.compile(r"过去(?:的)?五年|五年来|五年间|十[一二三四五]五|本届政府|年均|累计")
+_LAST_YEAR = re.compile(r"刚刚过去的|过去(?:的)?一年|一年来|去年|上年")
+
+
+def _period_of(text: str, year: int | None) -> str | None:
+    """"year" when the text speaks of last year, "multi" when of a span of years, else None.
+
+    >>> _period_of("一、过去五年工作回顾", 2013), _period_of("2012年，国内生产总值增长7.8%", 2013)
+    ('multi', 'year')
+    """
+    if year is not None and f"{year - 1}年" in text:
+        return "year"
+    if _LAST_YEAR.search(text):
+        return "year"
+    if _MULTI_YEAR.search(text):
+        return "multi"
+    return None
+
+
 def _heading_split(paragraph: str) -> int:
     """Length of the heading at the start of a numbered paragraph (0 when none).
 
@@ -136,6 +156,7 @@ def segment_report(text: str, year: int | None = None) -> list[Sentence]:
     level1 = level2 = ""
     section_part: str | None = None
     review_numbered = False  # whether the review section was opened by a numbered heading
+    period: str | None = None
     has_headings = bool(re.search(r"(?m)^\s*[一二三四五六七八九十]+、.{0,30}(回顾|任务|安排|工作|目标|要求)", text)) or \
         bool(re.search(r"(?m)^.{0,25}(工作回顾|工作安排)\s*$", text))
     for pno, pm in enumerate(re.finditer(r"[^\n]+", text)):
@@ -170,8 +191,10 @@ def segment_report(text: str, year: int | None = None) -> list[Sentence]:
                 else:
                     level2 = heading
                 hs, he = pstart + offset, pstart + offset + hlen
+                if is_l1 or is_keyword:
+                    period = _period_of(heading, year)
                 sentences.append(Sentence(text[hs:he], hs, he, section_part or "other",
-                                          " > ".join(x for x in (level1, level2) if x), pno))
+                                          " > ".join(x for x in (level1, level2) if x), pno, period))
                 body_start = he
         section = " > ".join(x for x in (level1, level2) if x)
         mode: str | None = None  # review mode set by 过去一年… until a plan cue
@@ -196,7 +219,11 @@ def segment_report(text: str, year: int | None = None) -> list[Sentence]:
                     part = "review"
             # Trim leading whitespace so offsets point at the words.
             lead = len(sent) - len(sent.lstrip())
-            sentences.append(Sentence(sent.strip(), s + lead, s + lead + len(sent.strip()), part, section, pno))
+            # A sentence that names a span of time (过去五年…, 过去一年…, 2022年…) sets the period of its
+            # figures and of the sentences after it, across paragraphs, until another one does.
+            period = _period_of(sent, year) or period
+            sentences.append(Sentence(sent.strip(), s + lead, s + lead + len(sent.strip()), part, section, pno,
+                                      period))
     return sentences
 
 

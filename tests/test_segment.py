@@ -42,3 +42,25 @@ def test_section_path_has_both_heading_levels():
     text = "二、2024年政府工作任务\n（一）着力扩大国内需求。积极扩大有效投资，新建学校12所。\n"
     sentences = [s for s in segment_report(text, 2024) if "学校" in s.text]
     assert sentences[0].section == "二、2024年政府工作任务 > （一）着力扩大国内需求"
+
+
+def test_period_of_review_figures():
+    """Figures under a five-year review are the span's; a paragraph on last year turns them back."""
+    text = ("一、过去五年工作回顾\n过去的五年，我们砥砺奋进。单位GDP能耗下降22%。\n"
+            "各位代表，刚刚过去的2022年，是收官之年。预计全省生产总值增长3.8%左右。\n"
+            "二、2023年工作安排\n全省生产总值增长6%左右。\n")
+    period = {s.text: s.period for s in segment_report(text, 2023)}
+    assert period["单位GDP能耗下降22%。"] == "multi"
+    assert period["预计全省生产总值增长3.8%左右。"] == "year"
+
+
+def test_outcome_skips_five_year_figures():
+    from compare.diff import diff_tables
+    from compare.extract import targets_from_text
+
+    old = targets_from_text("二、2022年工作安排\n主要目标是：全省生产总值增长6.5%，单位GDP能耗下降3.5%。\n", year=2022)
+    new = targets_from_text("一、过去五年工作回顾\n过去的五年，我们砥砺奋进。单位GDP能耗下降22%。\n"
+                            "刚刚过去的2022年，预计全省生产总值增长3.8%左右。\n", year=2023)
+    outcomes = {c["old"]["text"]: c["outcome"] for c in diff_tables(old, new)["changes"] if c["old"]}
+    assert outcomes["全省生产总值增长6.5%"]["value"] == 3.8
+    assert outcomes["单位GDP能耗下降3.5%"]["status"] == "not_reported"
