@@ -128,7 +128,7 @@ def indicator_key(indicator: str | None) -> str | None:
 
 
 _SHARE_BEFORE = re.compile(r"(?:占|相当于)[^，,]{0,4}$")
-_SHARE_AFTER = re.compile(r"的?(?:比重|比例|占比)")
+_SHARE_AFTER = re.compile(r"的?(?:比重|比例|占比|贡献率|贡献)")
 
 
 @lru_cache(maxsize=1)

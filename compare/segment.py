@@ -115,7 +115,8 @@ def _wording_part(sentence: str, year: int | None) -> str | None:
     return None
 
 
-_MULTI_YEAR = re.compile(r"过去(?:的)?五年|五年来|五年间|十[一二三四五]五|本届政府|年均|累计")
+# 十三五时期 and 过去五年 name a span; “十三五”实现了良好开局 speaks of one year and does not.
+_MULTI_YEAR = re.compile(r"过去(?:的)?五年|五年来|五年间|十[一二三四五]五[”\"]?(?:时期|期间|以来)|本届政府|年均|累计")
 _LAST_YEAR = re.compile(r"刚刚过去的|过去(?:的)?一年|一年来|去年|上年")
 
 
