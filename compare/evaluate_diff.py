@@ -11,6 +11,7 @@ first statement is the one that pairs.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from compare.evaluate import GoldScores, norm, read_gold, value_equal
@@ -46,7 +47,7 @@ def score_pairs(diffs: dict[tuple[int, int], dict], gold: list[dict]) -> GoldSco
             s.misses.append(f"{label}: got {entry['status']} -> {got_new}, want {g['status']} -> {g['anchor_to']}")
             continue
         right += 1
-        wanted = [f for f in g["flags"].split(";") if f.strip()] if g["flags"] else []
+        wanted = [f for f in re.split(r"[;,|\s]+", g["flags"] or "") if f]  # the gold may list several
         if all(entry.get(f) for f in wanted):
             flagged += 1
         else:
