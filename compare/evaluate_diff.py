@@ -23,11 +23,11 @@ def _float(s: str) -> float | None:
     return float(s) if s.strip() else None
 
 
-def _first_entry(diff: dict, anchor: str, value: float | None) -> dict | None:
-    """The diff entry whose old row (first statement) contains the anchor and has this value."""
-    entries = [c for c in diff["changes"] if c["old"] is not None and norm(anchor) in c["old"]["text"]
-               and value_equal(c["old"]["value"], value)]
-    return min(entries, key=lambda c: c["old"]["start"]) if entries else None
+def _first_entry(diff: dict, anchor: str, value: float | None, side: str = "old") -> dict | None:
+    """The diff entry whose `side` row (first statement) contains the anchor and has this value."""
+    entries = [c for c in diff["changes"] if c[side] is not None and norm(anchor) in c[side]["text"]
+               and value_equal(c[side]["value"], value)]
+    return min(entries, key=lambda c: c[side]["start"]) if entries else None
 
 
 def score_pairs(diffs: dict[tuple[int, int], dict], gold: list[dict]) -> GoldScores:
@@ -35,13 +35,20 @@ def score_pairs(diffs: dict[tuple[int, int], dict], gold: list[dict]) -> GoldSco
     right = flagged = 0
     for g in gold:
         diff = diffs[(int(g["year_from"]), int(g["year_to"]))]
-        entry = _first_entry(diff, g["anchor_from"], _float(g["value_from"]))
-        label = f"{g['year_from']}->{g['year_to']} {g['anchor_from']}"
+        if g["status"] == "new":  # no old row: the entry is the one whose new row holds anchor_to
+            entry = _first_entry(diff, g["anchor_to"], _float(g["value_to"]), side="new")
+        else:
+            entry = _first_entry(diff, g["anchor_from"], _float(g["value_from"]))
+        label = f"{g['year_from']}->{g['year_to']} {g['anchor_from'] or g['anchor_to']}"
         if entry is None:
             s.misses.append(f"{label}: no diff entry with that old row")
             continue
-        new_ok = (entry["new"] is None) if g["status"] in ("dropped",) else (
-            entry["new"] is not None and value_equal(entry["new"]["value"], _float(g["value_to"])))
+        if g["status"] == "dropped":
+            new_ok = entry["new"] is None
+        elif g["status"] == "new":
+            new_ok = entry["old"] is None
+        else:
+            new_ok = entry["new"] is not None and value_equal(entry["new"]["value"], _float(g["value_to"]))
         if entry["status"] != g["status"] or not new_ok:
             got_new = entry["new"] and (entry["new"]["text"], entry["new"]["value"])
             s.misses.append(f"{label}: got {entry['status']} -> {got_new}, want {g['status']} -> {g['anchor_to']}")
