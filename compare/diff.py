@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from typing import Any
 
 import polars as pl
@@ -215,9 +216,12 @@ def diff_tables(old: pl.DataFrame, new: pl.DataFrame, *, part: str = "plan", tol
 def is_headline(row: dict | None) -> bool:
     """A row from the main-targets paragraph: a sentence that names its targets (主要预期目标是…)
     and lists at least two figures."""
-    if not row:
-        return False
-    sentence = row["sentence"] or ""
+    return bool(row) and _is_headline_sentence(row["sentence"] or "")
+
+
+@lru_cache(maxsize=8192)
+def _is_headline_sentence(sentence: str) -> bool:
+    # Cached: the rows of one sentence share it, and sorting asks for every row more than once.
     return bool(_HEADLINE_RE.search(sentence)) and len(_FIGURE_RE.findall(sentence)) >= 2
 
 
