@@ -131,7 +131,6 @@ def bench_targets(args: argparse.Namespace) -> None:
 def _timed_rebuild(command: list[str]) -> tuple[float, float, dict]:
     """Run `compare rebuild ... --json` as cron would; wall seconds, peak RSS (MB) of it and its workers, summary."""
     import json
-    import os
     import subprocess
 
     started = time.perf_counter()

@@ -95,7 +95,7 @@ def _outcome_text(outcome: dict | None) -> str:
 def summary_line(diff: dict) -> str:
     """One line: the places and years compared, and the count of each status."""
     old, new, compared = diff["old"], diff["new"], diff["compared"]
-    gap = "" if compared["consecutive"] else f" (no report in between; outcomes not checked)"
+    gap = "" if compared["consecutive"] else " (no report in between; outcomes not checked)"
     counts = " · ".join(f"{status_label(s)} {diff['summary'][s]}" for s in STATUSES)
     return f"{new['place']} {old['year']} → {new['year']}{gap}: {counts}"
 

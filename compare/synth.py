@@ -17,7 +17,7 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Iterable, Sequence
 
 __all__ = ["EDIT_KINDS", "Edit", "EditedReport", "edit_report", "check_edits"]
 

@@ -17,7 +17,7 @@ from compare.diff import diff_tables
 from compare.extract import extract_targets, targets_from_text
 from compare.ingest import read_reports
 from compare.render import render_diff_page, render_report_page
-from compare.site import build_site, report_meta_dict
+from compare.site import build_site
 
 pytestmark = pytest.mark.browser
 
