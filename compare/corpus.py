@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -33,7 +33,6 @@ class Corpus:
     tables: list[pl.DataFrame]          # tables[i] is the target table of reports[i]
     errors: list[IngestError]
     files_found: int
-    notes: list[str] = field(default_factory=list)
 
     def table(self) -> pl.DataFrame:
         """All target tables as one."""

@@ -26,11 +26,20 @@ import polars as pl
 from compare.match import match_targets, mask_numbers
 
 __all__ = ["STATUSES", "FLAGS", "diff_tables", "diff_reports", "classify_pair", "outcome_for", "report_meta",
-           "DEFAULT_TOLERANCE"]
+           "DEFAULT_TOLERANCE", "STATUS_LABELS", "FLAG_LABELS", "OUTCOME_LABELS"]
 
 STATUSES = ("continued", "raised", "lowered", "dropped", "new")
 FLAGS = ("comparator_changed", "modality_changed", "reworded", "value_added", "value_removed")
 DEFAULT_TOLERANCE = 0.10
+
+# (Chinese, English) label of every status, flag and outcome, as tables and pages show them.
+STATUS_LABELS = {"continued": ("延续", "continued"), "raised": ("上调", "raised"), "lowered": ("下调", "lowered"),
+                 "dropped": ("删除", "dropped"), "new": ("新增", "new")}
+FLAG_LABELS = {"comparator_changed": ("比较词变化", "comparator changed"),
+               "modality_changed": ("力度词变化", "modality changed"), "reworded": ("措辞变化", "reworded"),
+               "value_added": ("新增数值", "value added"), "value_removed": ("删除数值", "value removed")}
+OUTCOME_LABELS = {"met": ("达成", "met"), "above": ("超出", "above"), "below": ("未达", "below"),
+                  "not_reported": ("未报告", "not reported")}
 
 _HEADLINE_RE = re.compile(r"预期目标|主要目标|发展目标|目标是")
 _FIGURE_RE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|万|亿|个百分点)")

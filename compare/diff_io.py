@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import IO, Iterable
 
-from compare.diff import FLAGS, STATUSES, is_headline
+from compare.diff import FLAG_LABELS, FLAGS, OUTCOME_LABELS, STATUS_LABELS, STATUSES, is_headline
 from compare.table_io import OutputError
 
 __all__ = ["DIFF_FORMATS", "status_label", "filter_changes", "write_diff", "flatten_changes", "summary_line"]
@@ -27,10 +27,6 @@ _BINARY = ("xlsx",)
 _SUFFIX_FORMATS = {".json": "json", ".csv": "csv", ".xlsx": "xlsx", ".md": "md", ".html": "html", ".htm": "html",
                    ".txt": "table"}
 
-STATUS_LABELS = {"continued": "延续", "raised": "上调", "lowered": "下调", "dropped": "删除", "new": "新增"}
-FLAG_LABELS = {"comparator_changed": "比较词变化", "modality_changed": "力度词变化", "reworded": "措辞变化",
-               "value_added": "新增数值", "value_removed": "删除数值"}
-OUTCOME_LABELS = {"met": "达成", "above": "超出", "below": "未达", "not_reported": "未报告"}
 _STATUS_STYLE = {"continued": "dim", "raised": "bold green", "lowered": "bold red", "dropped": "yellow",
                  "new": "cyan"}
 _OUTCOME_STYLE = {"met": "green", "above": "blue", "below": "red", "not_reported": "dim"}
@@ -39,7 +35,7 @@ _OUTCOME_STYLE = {"met": "green", "above": "blue", "below": "red", "not_reported
 
 
 def status_label(status: str) -> str:
-    return f"{STATUS_LABELS[status]} {status}"
+    return f"{STATUS_LABELS[status][0]} {status}"
 
 
 def diff_format_for(fmt: str | None, output: str | Path | None) -> str:
@@ -84,7 +80,7 @@ def _quantity(row: dict | None) -> str:
 def _outcome_text(outcome: dict | None) -> str:
     if not outcome:
         return ""
-    label = f"{OUTCOME_LABELS[outcome['status']]} {outcome['status']}"
+    label = f"{OUTCOME_LABELS[outcome['status']][0]} {outcome['status']}"
     if outcome["value"] is None:
         return label
     from compare.table_io import format_value
@@ -123,7 +119,7 @@ def write_terminal_diff(diff: dict, stream: IO[str], *, show_all: bool = False, 
     if diff["compared"]["outcomes"]:
         counts = outcome_counts(diff)
         console.print(f"{old_year}年承诺 promises of {old_year} checked in the {new_year} report: "
-                      + " · ".join(f"{OUTCOME_LABELS[s]} {s} {n}" for s, n in counts.items()))
+                      + " · ".join(f"{OUTCOME_LABELS[s][0]} {s} {n}" for s, n in counts.items()))
     console.print(f"old: {diff['old']['source']}   new: {diff['new']['source']}", style="dim")
 
     def numeric(c: dict) -> bool:
@@ -152,7 +148,7 @@ def write_terminal_diff(diff: dict, stream: IO[str], *, show_all: bool = False, 
         table.add_column("clause", max_width=44, overflow="ellipsis", no_wrap=True)
         for c in changes:
             row = c["new"] or c["old"]
-            flags = ", ".join(FLAG_LABELS[f] for f in FLAGS if c[f])
+            flags = ", ".join(FLAG_LABELS[f][0] for f in FLAGS if c[f])
             cells = [Text(status_label(c["status"]), style=_STATUS_STYLE[c["status"]]),
                      row["indicator"] or "", _quantity(c["old"]), _quantity(c["new"]), flags]
             if diff["compared"]["outcomes"]:
@@ -222,7 +218,7 @@ def write_markdown(diff: dict, stream: IO[str]) -> None:
             continue
         row = c["new"] or c["old"]
         cells = [status_label(c["status"]), row["indicator"] or "", _quantity(c["old"]), _quantity(c["new"]),
-                 ", ".join(FLAG_LABELS[f] + " " + f for f in FLAGS if c[f])]
+                 ", ".join(FLAG_LABELS[f][0] + " " + f for f in FLAGS if c[f])]
         if outcomes:
             cells.append(_outcome_text(c["outcome"]))
         cells += [c["old"]["text"] if c["old"] else "", c["new"]["text"] if c["new"] else ""]

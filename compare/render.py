@@ -30,20 +30,15 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup, escape
 
+from compare.diff import FLAG_LABELS, OUTCOME_LABELS, STATUS_LABELS
+
 __all__ = [
     "SiteLinks", "STATUS_LABELS", "FLAG_LABELS", "OUTCOME_LABELS", "PART_LABELS",
     "tokenise_numbers", "inline_diff", "years_gap_note", "diff_summary", "sparkline_svg", "safe_href",
     "render_diff_page", "render_report_page", "render_place_page", "render_index",
 ]
 
-# (Chinese, English) for every label a reader sees; DESIGN.md's statuses and flags.
-STATUS_LABELS = {"continued": ("延续", "continued"), "raised": ("上调", "raised"), "lowered": ("下调", "lowered"),
-                 "dropped": ("删除", "dropped"), "new": ("新增", "new")}
-FLAG_LABELS = {"comparator_changed": ("比较词变化", "comparator changed"),
-               "modality_changed": ("力度词变化", "modality changed"), "reworded": ("措辞变化", "reworded"),
-               "value_added": ("新增数值", "value added"), "value_removed": ("删除数值", "value removed")}
-OUTCOME_LABELS = {"met": ("达成", "met"), "above": ("超出", "above"), "below": ("未达", "below"),
-                  "not_reported": ("未报告", "not reported")}
+# (Chinese, English) for every label a reader sees; the diff's labels are defined with the diff.
 PART_LABELS = {"plan": ("计划", "plan"), "review": ("回顾", "review"), "other": ("其他", "other")}
 COMPARATOR_SIGNS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "~": "≈", "range": "–", "=": "="}
 LEVEL_LABELS = {"national": ("全国", "national"), "province": ("省级", "province"), "city": ("市级", "city"),

@@ -14,7 +14,7 @@ its arguments and calls `build_target_table`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Sequence
 
@@ -49,7 +49,6 @@ class TargetTable:
     reports: list["Report"]
     errors: list["IngestError"]
     files_found: int
-    notes: list[str] = field(default_factory=list)
 
 
 def match_places(places: Iterable[str], query: str) -> list[str]:
