@@ -21,8 +21,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-import polars as pl
-
+from compare.extract import table_rows
 from compare.match import match_targets, mask_numbers
 
 __all__ = ["STATUSES", "FLAGS", "diff_tables", "diff_reports", "classify_pair", "outcome_for", "report_meta",
@@ -112,7 +111,7 @@ def _compare_actual(plan: dict, actual_value: float, tolerance: float) -> str:
     return "above" if actual_value > target else "below"
 
 
-def outcome_for(plan: dict, review: pl.DataFrame | list[dict], tolerance: float = DEFAULT_TOLERANCE) -> dict | None:
+def outcome_for(plan: dict, review: Any, tolerance: float = DEFAULT_TOLERANCE) -> dict | None:
     """The figure B's review gives for plan row `plan` of A, with its status; None for rows without a number.
 
     The figure must measure the same indicator in the same unit; five-year
@@ -121,8 +120,7 @@ def outcome_for(plan: dict, review: pl.DataFrame | list[dict], tolerance: float 
     """
     if plan["value"] is None:
         return None
-    rows = review.to_dicts() if isinstance(review, pl.DataFrame) else review
-    return _outcomes([plan], rows, tolerance)[0]
+    return _outcomes([plan], table_rows(review), tolerance)[0]
 
 
 def _outcomes(plans: list[dict], review_rows: list[dict], tolerance: float) -> list[dict | None]:
@@ -171,44 +169,45 @@ def _outcome_of(plan: dict, row: dict | None, tolerance: float) -> dict:
             "direction": row["direction"]}
 
 
-def report_meta(table: pl.DataFrame, report: Any | None = None) -> dict:
+def report_meta(table: Any, report: Any | None = None) -> dict:
     """The report metadata that heads a diff: from the Report when given, else from its rows."""
     if report is not None:
         return {"source": report.source, "place": report.place, "place_key": getattr(report, "place_key", report.place),
                 "level": report.level, "year": report.year, "delivered": getattr(report, "delivered", None),
                 "source_url": getattr(report, "source_url", None), "sha256": getattr(report, "sha256", None)}
-    first = table.row(0, named=True) if table.height else {}
+    rows = table_rows(table)
+    first = rows[0] if rows else {}
     return {"source": first.get("source"), "place": first.get("place"), "place_key": first.get("place"),
             "level": first.get("level"), "year": first.get("year"), "delivered": None, "source_url": None,
             "sha256": None}
 
 
-def _pairable(table: pl.DataFrame, part: str) -> pl.DataFrame:
-    return table.filter((pl.col("part") == part) & pl.col("restates").is_null())
+def _pairable(rows: list[dict], part: str) -> list[dict]:
+    return [r for r in rows if r["part"] == part and r["restates"] is None]
 
 
-def diff_tables(old: pl.DataFrame, new: pl.DataFrame, *, part: str = "plan", tolerance: float = DEFAULT_TOLERANCE,
+def diff_tables(old: Any, new: Any, *, part: str = "plan", tolerance: float = DEFAULT_TOLERANCE,
                 old_report: Any | None = None, new_report: Any | None = None,
                 outcomes: bool | None = None) -> dict:
-    """The diff of two target tables in DESIGN.md's JSON shape.
+    """The diff of two target tables (polars DataFrames or lists of row dicts) in DESIGN.md's JSON shape.
 
     Outcomes are computed when B is the report of the year right after A
     (B's review covers A's year); across a gap every outcome is null.
     """
+    old, new = table_rows(old), table_rows(new)
     old_meta, new_meta = report_meta(old, old_report), report_meta(new, new_report)
-    a, b = _pairable(old, part), _pairable(new, part)
+    a_rows, b_rows = _pairable(old, part), _pairable(new, part)
     old_year, new_year = old_meta["year"], new_meta["year"]
     if outcomes is None:
         outcomes = part == "plan" and old_year is not None and new_year is not None and new_year == old_year + 1
-    a_rows, b_rows = a.to_dicts(), b.to_dicts()
     changes = []
-    for pair in match_targets(a, b):
+    for pair in match_targets(a_rows, b_rows):
         o = a_rows[pair.old] if pair.old is not None else None
         n = b_rows[pair.new] if pair.new is not None else None
         changes.append({**classify_pair(o, n), "old": o, "new": n, "score": pair.score, "reason": pair.reason,
                         "outcome": None})
     if outcomes:
-        review_rows = new.filter(pl.col("part") == "review").to_dicts()
+        review_rows = [r for r in new if r["part"] == "review"]
         for change, outcome in zip(changes, _outcomes([c["old"] for c in changes], review_rows, tolerance)):
             change["outcome"] = outcome
     changes.sort(key=_reading_order)
@@ -246,8 +245,8 @@ def _reading_order(change: dict) -> tuple:
 
 def diff_reports(old_report: Any, new_report: Any, *, part: str = "plan",
                  tolerance: float = DEFAULT_TOLERANCE) -> dict:
-    """Extract both reports and diff them."""
-    from compare.extract import extract_targets
+    """Extract both reports and diff them (on row dicts: no polars, for a quick `compare diff`)."""
+    from compare.extract import extract_rows
 
-    return diff_tables(extract_targets(old_report), extract_targets(new_report), part=part, tolerance=tolerance,
+    return diff_tables(extract_rows(old_report), extract_rows(new_report), part=part, tolerance=tolerance,
                        old_report=old_report, new_report=new_report)

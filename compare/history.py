@@ -16,8 +16,6 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-import polars as pl
-
 from compare.match import match_targets
 
 __all__ = ["reports_by_year", "years_to_compare", "lineages", "history_table", "format_quantity", "YearError"]
@@ -59,6 +57,8 @@ def years_to_compare(available: Sequence[int], year_a: int, year_b: int | None =
 
 
 def _plan_rows(table: pl.DataFrame) -> pl.DataFrame:
+    import polars as pl
+
     return table.filter((pl.col("part") == "plan") & pl.col("restates").is_null())
 
 
@@ -147,6 +147,8 @@ def history_table(tables: dict[int, pl.DataFrame], *, indicator: str | None = No
     for position, record in enumerate(out):
         for y, row in record["chain"]:
             year_columns[str(y)][position] = format_quantity(row)
+    import polars as pl  # here, not at the top: `compare diff` uses YearError and must start without polars
+
     nested = {"ids": pl.List(pl.String), "values": pl.List(pl.Struct({"year": pl.Int64, "value": pl.Float64}))}
     flat_schema = {"lineage": pl.Int64, "indicator": pl.String, "indicator_key": pl.String, "unit": pl.String,
                    "first_year": pl.Int64, "last_year": pl.Int64, "years_present": pl.Int64, "text": pl.String,

@@ -10,7 +10,6 @@ or above the cutoff, so a strong pair is never lost to a weaker one that came
 first, nor traded for two weak ones; rows left without a partner are dropped
 or new.
 
->>> import polars as pl
 >>> from compare.extract import targets_from_text
 >>> a = targets_from_text("主要目标：国内生产总值增长5%左右；城镇新增就业1200万人以上。", year=2023)
 >>> b = targets_from_text("主要目标：城镇新增就业1200万人左右；国内生产总值增长5%左右。", year=2024)
@@ -23,10 +22,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import numpy as np
-import polars as pl
+from typing import Any
 
-from compare.extract import canonical_keys
+import numpy as np
+
+from compare.extract import canonical_keys, table_rows
 
 __all__ = ["Pair", "match_targets", "assign", "mask_numbers", "MATCH_CUTOFF"]
 
@@ -87,23 +87,25 @@ def _codes(old: list, new: list) -> tuple[np.ndarray, np.ndarray]:
     return np.array([code(v) for v in old], dtype=np.int32), np.array([code(v) for v in new], dtype=np.int32)
 
 
-def score_matrix(old: pl.DataFrame, new: pl.DataFrame) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """The pairing score of every (old, new) row, and the features behind it.
+def score_matrix(old: Any, new: Any) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The pairing score of every (old, new) row of two target tables (DataFrames or lists of
+    row dicts), and the features behind it.
 
     Built in place in one float32 matrix (a 5,000 x 5,000 pair has 25 M cells,
     so every temporary counts); text, indicator and section similarity stay
     uint8 percent.
     """
-    text = _similarity([mask_numbers(t) for t in old["text"]], [mask_numbers(t) for t in new["text"]])
-    indicator = _similarity([i or "" for i in old["indicator"]], [i or "" for i in new["indicator"]])
-    section = _similarity([_ORDINAL_RE.sub("", s or "") for s in old["section"]],
-                          [_ORDINAL_RE.sub("", s or "") for s in new["section"]])
-    old_key, new_key = _codes(old["indicator_key"].to_list(), new["indicator_key"].to_list())
-    old_canonical = np.array([k in canonical_keys() for k in old["indicator_key"].to_list()])
-    old_num = old["value"].is_not_null().to_numpy()
-    new_num = new["value"].is_not_null().to_numpy()
-    old_unit, new_unit = _codes(old["unit"].to_list(), new["unit"].to_list())
-    old_dir, new_dir = _codes(old["direction"].to_list(), new["direction"].to_list())
+    old, new = table_rows(old), table_rows(new)
+    text = _similarity([mask_numbers(r["text"]) for r in old], [mask_numbers(r["text"]) for r in new])
+    indicator = _similarity([r["indicator"] or "" for r in old], [r["indicator"] or "" for r in new])
+    section = _similarity([_ORDINAL_RE.sub("", r["section"] or "") for r in old],
+                          [_ORDINAL_RE.sub("", r["section"] or "") for r in new])
+    old_key, new_key = _codes([r["indicator_key"] for r in old], [r["indicator_key"] for r in new])
+    old_canonical = np.array([r["indicator_key"] in canonical_keys() for r in old], dtype=bool)
+    old_num = np.array([r["value"] is not None for r in old], dtype=bool)
+    new_num = np.array([r["value"] is not None for r in new], dtype=bool)
+    old_unit, new_unit = _codes([r["unit"] for r in old], [r["unit"] for r in new])
+    old_dir, new_dir = _codes([r["direction"] for r in old], [r["direction"] for r in new])
 
     shape = (len(old_key), len(new_key))
     score = np.empty(shape, dtype=np.float32)
@@ -169,20 +171,22 @@ def assign(score: np.ndarray, cutoff: float) -> list[tuple[int, int]]:
             if c >= 0 and eligible[rows_in[r], cols_in[c]]]
 
 
-def match_targets(old: pl.DataFrame, new: pl.DataFrame, *, cutoff: float = MATCH_CUTOFF) -> list[Pair]:
+def match_targets(old: Any, new: Any, *, cutoff: float = MATCH_CUTOFF) -> list[Pair]:
     """One-to-one pairs of old and new rows (positions in each table), then the unpaired ones.
+
+    The tables are polars DataFrames or lists of row dicts (``extract.extract_rows``).
 
     Pairs come in old-row order; dropped rows (new=None) and new rows
     (old=None) follow in their own order.
     """
-    if old.height == 0 or new.height == 0:
-        return [Pair(i, None, 0.0, "") for i in range(old.height)] + \
-               [Pair(None, j, 0.0, "") for j in range(new.height)]
+    old, new = table_rows(old), table_rows(new)
+    if not old or not new:
+        return [Pair(i, None, 0.0, "") for i in range(len(old))] + [Pair(None, j, 0.0, "") for j in range(len(new))]
     score, features = score_matrix(old, new)
     pairs = [Pair(i, j, round(float(score[i, j]), 4), _reason(features, i, j)) for i, j in assign(score, cutoff)]
     paired_old = {p.old for p in pairs}
     paired_new = {p.new for p in pairs}
     pairs.sort(key=lambda p: p.old)
-    pairs += [Pair(i, None, 0.0, "no partner above the cutoff") for i in range(old.height) if i not in paired_old]
-    pairs += [Pair(None, j, 0.0, "no partner above the cutoff") for j in range(new.height) if j not in paired_new]
+    pairs += [Pair(i, None, 0.0, "no partner above the cutoff") for i in range(len(old)) if i not in paired_old]
+    pairs += [Pair(None, j, 0.0, "no partner above the cutoff") for j in range(len(new)) if j not in paired_new]
     return pairs

@@ -38,10 +38,10 @@ def sample_jsonl() -> list[dict]:
 
 
 def test_jsonl_has_every_column_and_keeps_chinese(sample_jsonl):
-    from compare.extract import TARGET_SCHEMA
+    from compare.extract import TARGET_COLUMNS
 
     assert len(sample_jsonl) > 50
-    assert all(list(row) == list(TARGET_SCHEMA) for row in sample_jsonl)
+    assert all(list(row) == list(TARGET_COLUMNS) for row in sample_jsonl)
     assert {row["place"] for row in sample_jsonl} == {HAIZHU_PLACE}
     assert any(row["value"] == 5e9 and row["unit"] == "元" for row in sample_jsonl)
 
