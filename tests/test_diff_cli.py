@@ -148,3 +148,22 @@ def test_history_lineage_of_gdp(tmp_path):
     assert "2008" in out.read_text(encoding="utf-8").splitlines()[0]
     table = run("history", "--corpus", corpus, "--place", "中华人民共和国", "--indicator", "城镇新增就业")
     assert table.exit_code == 0 and "城镇新增就业" in table.stdout
+
+
+def test_two_file_diff_starts_without_polars(pair):
+    """`compare diff OLD NEW` must stay quick to start (issue 3: < 0.6 s with start-up): importing
+    polars alone costs ~0.3 s, so the two-file path works on row dicts and never loads it.
+    A structural check, not a timing: it fails when someone imports polars on that path."""
+    import subprocess
+    import sys
+
+    old, new = pair
+    probe = ("import sys\n"
+             "from compare.cli import main\n"
+             f"sys.argv = ['compare', 'diff', {str(old)!r}, {str(new)!r}, '--format', 'json']\n"
+             "try:\n    main()\nexcept SystemExit as exit:\n    assert not exit.code, exit.code\n"
+             "print('polars' in sys.modules, 'pydantic' in sys.modules, file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["changes"]
+    assert done.stderr.strip().splitlines()[-1] == "False False"
