@@ -18,7 +18,8 @@ from typing import Any, Sequence
 
 from compare.match import match_targets
 
-__all__ = ["reports_by_year", "years_to_compare", "lineages", "history_table", "format_quantity", "YearError"]
+__all__ = ["reports_by_year", "years_to_compare", "lineages", "paired_ids", "history_records", "year_cells",
+           "history_table", "format_quantity", "YearError"]
 
 
 class YearError(ValueError):
@@ -56,28 +57,44 @@ def years_to_compare(available: Sequence[int], year_a: int, year_b: int | None =
     return (year_a, year_b) if year_a < year_b else (year_b, year_a)
 
 
-def _plan_rows(table: pl.DataFrame) -> pl.DataFrame:
-    import polars as pl
+def _plan_rows(table: Any) -> list[dict]:
+    """The plan rows of a target table (restatements left out) as row dicts, in table order.
+    ``table`` is a polars DataFrame or a list of row dicts (``extract.table_rows``)."""
+    if hasattr(table, "get_column"):
+        import polars as pl
 
-    return table.filter((pl.col("part") == "plan") & pl.col("restates").is_null())
+        plan = table.filter((pl.col("part") == "plan") & pl.col("restates").is_null())
+        names = plan.columns
+        # Column by column: polars builds lists of one type much faster than row dicts.
+        return [dict(zip(names, values)) for values in zip(*(plan.get_column(c).to_list() for c in names))]
+    return [row for row in table if row["part"] == "plan" and row["restates"] is None]
 
 
-def lineages(tables: dict[int, pl.DataFrame], diffs: dict[tuple[int, int], dict] | None = None
-             ) -> list[list[tuple[int, dict]]]:
+def lineages(tables: dict[int, Any], diffs: dict[tuple[int, int], dict] | None = None, *,
+             pairs: dict[tuple[int, int], dict[str, str]] | None = None) -> list[list[tuple[int, dict]]]:
     """Chains of paired plan rows across the years, in the order they first appear.
 
-    ``diffs`` (``diff.diff_tables`` results keyed by (year_a, year_b)) gives the
-    pairs of consecutive years when the caller has them already; otherwise
-    each pair of years is matched here.
+    ``tables`` maps a year to its target table (a DataFrame or a list of row
+    dicts). ``diffs`` (``diff.diff_tables`` results keyed by (year_a, year_b)),
+    or ``pairs`` (their ``paired_ids``), give the pairs of consecutive years
+    when the caller has them already; otherwise each pair of years is matched here.
     """
     years = sorted(tables)
     plans = {y: _plan_rows(tables[y]) for y in years}
     chains: list[list[tuple[int, dict]]] = []
     open_chain: dict[str, int] = {}  # row id in the latest year -> chain index
     for k, year in enumerate(years):
-        links = _paired_ids(plans[years[k - 1]], plans[year], (diffs or {}).get((years[k - 1], year))) if k else {}
+        links: dict[str, str] = {}
+        if k:
+            pair = (years[k - 1], year)
+            if pairs is not None and pair in pairs:
+                links = pairs[pair]
+            elif diffs is not None and pair in diffs:
+                links = paired_ids(diffs[pair])
+            else:
+                links = _matched_ids(plans[years[k - 1]], plans[year])
         next_open: dict[str, int] = {}
-        for row in plans[year].iter_rows(named=True):
+        for row in plans[year]:
             chain = open_chain.get(links.get(row["id"], ""))
             if chain is None:
                 chain = len(chains)
@@ -88,12 +105,14 @@ def lineages(tables: dict[int, pl.DataFrame], diffs: dict[tuple[int, int], dict]
     return chains
 
 
-def _paired_ids(old: pl.DataFrame, new: pl.DataFrame, diff: dict | None) -> dict[str, str]:
-    """new row id -> old row id for the rows paired between two consecutive years."""
-    if diff is not None:
-        return {c["new"]["id"]: c["old"]["id"] for c in diff["changes"] if c["old"] and c["new"]}
-    old_ids, new_ids = old["id"].to_list(), new["id"].to_list()
-    return {new_ids[p.new]: old_ids[p.old] for p in match_targets(old, new) if p.old is not None and p.new is not None}
+def paired_ids(diff: dict) -> dict[str, str]:
+    """new row id -> old row id for the rows a diff (DESIGN.md's JSON shape) pairs."""
+    return {c["new"]["id"]: c["old"]["id"] for c in diff["changes"] if c["old"] and c["new"]}
+
+
+def _matched_ids(old: list[dict], new: list[dict]) -> dict[str, str]:
+    return {new[p.new]["id"]: old[p.old]["id"] for p in match_targets(old, new)
+            if p.old is not None and p.new is not None}
 
 
 def format_quantity(row: dict | None) -> str:
@@ -118,16 +137,14 @@ def format_quantity(row: dict | None) -> str:
     return prefix + text
 
 
-def history_table(tables: dict[int, pl.DataFrame], *, indicator: str | None = None,
-                  numeric_only: bool = False, diffs: dict[tuple[int, int], dict] | None = None) -> pl.DataFrame:
-    """One row per lineage, one column per year (the quantity as written), plus the values for a sparkline.
-
-    Numeric lineages come first, longest first. ``indicator`` keeps lineages
-    whose indicator, key or clause contains it.
-    """
-    years = sorted(tables)
+def history_records(tables: dict[int, Any], *, indicator: str | None = None, numeric_only: bool = False,
+                    diffs: dict[tuple[int, int], dict] | None = None,
+                    pairs: dict[tuple[int, int], dict[str, str]] | None = None) -> list[dict]:
+    """The lineages as dicts, in ``history_table``'s order and with its fields but the year columns;
+    ``chain`` holds each lineage's (year, row) list (``year_cells`` gives its year columns).
+    Arguments as for ``history_table``."""
     out = []
-    for n, chain in enumerate(lineages(tables, diffs)):
+    for n, chain in enumerate(lineages(tables, diffs, pairs=pairs)):
         first = chain[0][1]
         numeric = [(y, r["value"] if r["value_high"] is None else (r["value"] + r["value_high"]) / 2)
                    for y, r in chain if r["value"] is not None]
@@ -142,6 +159,26 @@ def history_table(tables: dict[int, pl.DataFrame], *, indicator: str | None = No
                     "text": chain[-1][1]["text"], "ids": [r["id"] for _, r in chain],
                     "values": [{"year": y, "value": v} for y, v in numeric], "chain": chain})
     out.sort(key=lambda r: (not r["values"], -r["years_present"], r["first_year"], r["lineage"]))
+    return out
+
+
+def year_cells(record: dict, years: Sequence[int]) -> list[str]:
+    """A lineage's quantity in each of `years`, as written ("" where it has no row that year)."""
+    by_year = {y: row for y, row in record["chain"]}
+    return [format_quantity(by_year[y]) if y in by_year else "" for y in years]
+
+
+def history_table(tables: dict[int, Any], *, indicator: str | None = None, numeric_only: bool = False,
+                  diffs: dict[tuple[int, int], dict] | None = None,
+                  pairs: dict[tuple[int, int], dict[str, str]] | None = None) -> pl.DataFrame:
+    """One row per lineage, one column per year (the quantity as written), plus the values for a sparkline.
+
+    Numeric lineages come first, longest first. ``indicator`` keeps lineages
+    whose indicator, key or clause contains it. ``tables``, ``diffs`` and
+    ``pairs`` as for ``lineages``.
+    """
+    years = sorted(tables)
+    out = history_records(tables, indicator=indicator, numeric_only=numeric_only, diffs=diffs, pairs=pairs)
     # Year columns: empty unless the lineage has a row that year (most cells of a long history are empty).
     year_columns = {str(y): [""] * len(out) for y in years}
     for position, record in enumerate(out):

@@ -478,33 +478,55 @@ MAX_HISTORY_ROWS = 200  # the national history has thousands of one-year lineage
 
 def render_place_page(place: str, history: Any, diffs: Sequence[Mapping[str, Any]],
                       reports: Sequence[Mapping[str, Any]], *, links: SiteLinks | None = None,
-                      level: str | None = None) -> str:
+                      level: str | None = None, years: Sequence[int] | None = None) -> str:
     """A place: its reports, its year-pair diffs and the history table with a sparkline per numeric lineage.
 
-    ``history`` is ``history.history_table`` output; ``diffs`` are ``diff_summary`` dicts;
+    ``history`` is ``history.history_table`` output, or ``history.history_records``
+    output with the place's ``years``; ``diffs`` are ``diff_summary`` dicts;
     ``reports`` are report metadata dicts (year, delivered, rows, …).
     """
     links = links or SiteLinks()
-    records = history.to_dicts() if hasattr(history, "to_dicts") else list(history)
-    years = sorted(int(c) for c in (history.columns if hasattr(history, "columns") else
-                                    (records[0].keys() if records else ())) if str(c).isdigit())
+    if hasattr(history, "to_dicts"):
+        # Only the lineages shown are turned into dicts: the national history has thousands.
+        years = sorted(int(c) for c in history.columns if str(c).isdigit())
+        numbers = history.get_column("values").list.len().to_list() if "values" in history.columns else \
+            [0] * history.height
+        records = None
+    else:
+        records = list(history)
+        if years is None:
+            years = [int(c) for c in (records[0].keys() if records else ()) if str(c).isdigit()]
+        years = sorted(years)
+        numbers = [len(r.get("values") or ()) for r in records]
     span = (years[0], years[-1]) if years else None
-    numeric = [r for r in records if r.get("values")]
     # Lineages seen in two or more years tell the story; one-year figures only when there is one report.
-    lasting = [r for r in numeric if len(r["values"]) >= 2] if len(years) > 1 else numeric
-    shown = lasting[:MAX_HISTORY_ROWS]
+    least = 2 if len(years) > 1 else 1
+    positions = [i for i, n in enumerate(numbers) if n >= least][:MAX_HISTORY_ROWS]
+    if records is None:
+        records = history[positions].to_dicts() if positions else []
+        positions = list(range(len(records)))
+    shown = [records[i] for i in positions]
     lineage_rows = [{"indicator": r.get("indicator") or "", "unit": r.get("unit") or "",
                      "text": r.get("text") or "",
-                     "cells": [r.get(str(y)) or "" for y in years],
+                     "cells": _year_cells(r, years),
                      "spark": sparkline_svg([(p["year"], p["value"]) for p in r["values"]], years=span)}
                     for r in shown]
     return _render("place.html", place=place, level=level, years=years, lineages=lineage_rows,
-                   hidden=len(records) - len(shown), numeric_total=len(numeric),
+                   hidden=len(numbers) - len(shown), numeric_total=sum(1 for n in numbers if n),
                    diffs=[{**d, "href": links.diffs.get((d["old_year"], d["new_year"])),
                            "gap": years_gap_note(d["old_year"], d["new_year"])} for d in diffs],
                    reports=[{**_meta_view(r), "rows": r.get("rows"), "href": links.report(r.get("year"))}
                             for r in reports],
                    links=links)
+
+
+def _year_cells(record: Mapping[str, Any], years: Sequence[int]) -> list[str]:
+    """A lineage's quantity in each year: the history table's year columns, or made from its chain."""
+    if years and "chain" in record and str(years[0]) not in record:
+        from compare.history import year_cells
+
+        return year_cells(record, years)
+    return [record.get(str(y)) or "" for y in years]
 
 
 # ---------------------------------------------------------------- the index

@@ -280,7 +280,7 @@ def _extract(report: Report) -> pl.DataFrame:
 
 
 def _report_fields(root: Path, key: str, *, text: bool = False) -> SimpleNamespace:
-    fields = json.loads((root / "reports" / f"{key}.json").read_text(encoding="utf-8"))
+    fields = orjson.loads((root / "reports" / f"{key}.json").read_bytes())
     if not text:
         fields["text"] = None
     fields["notes"] = tuple(fields["notes"])
@@ -288,27 +288,20 @@ def _report_fields(root: Path, key: str, *, text: bool = False) -> SimpleNamespa
 
 
 def _read_diff(path: Path) -> dict:
-    # orjson: a full rebuild reads ~125 MB of diff JSON back (pages, histories); it parses twice as fast as json.
+    # orjson: it parses these documents twice as fast as json.
     return orjson.loads(path.read_bytes())
 
 
-def _load_table(root: Path, key: str) -> pl.DataFrame:
-    return pl.read_parquet(root / "tables" / f"{key}.parquet")
+def _load_table(root: Path, key: str, columns: Sequence[str] | None = None) -> pl.DataFrame:
+    return pl.read_parquet(root / "tables" / f"{key}.parquet", columns=list(columns) if columns else None)
 
 
-def _build_diff(job: tuple) -> dict:
-    """Diff two stored reports; write the diff into the store. Its file hash and page summary."""
-    from compare.diff import diff_tables
-    from compare.render import diff_summary
-
-    root, key, old_key, new_key = job
-    root = Path(root)
-    diff = diff_tables(_load_table(root, old_key), _load_table(root, new_key),
-                       old_report=_report_fields(root, old_key), new_report=_report_fields(root, new_key))
-    # diff_io.diff_json's shape, compact and by orjson (6x faster than json on these documents)
-    data = orjson.dumps(diff, default=str) + b"\n"
-    _write_atomically(root / "diffs" / f"{key}.json", data)
-    return {"sha": _sha(data), "summary": diff_summary(diff)}
+def _load_rows(root: Path, key: str) -> list[dict]:
+    """A stored target table as row dicts (what diff_tables works on), built column by column:
+    a third faster than polars' to_dicts."""
+    table = _load_table(root, key)
+    names = table.columns
+    return [dict(zip(names, values)) for values in zip(*(table.get_column(c).to_list() for c in names))]
 
 
 def _page_links(years: Sequence[int]):
@@ -320,39 +313,104 @@ def _page_links(years: Sequence[int]):
                      diffs={(a, b): quote(f"diff-{a}-{b}.html") for a, b in zip(years, years[1:])})
 
 
-def _render_page(job: tuple) -> dict:
-    """Render one page from the store and write it if its bytes changed. Its record for the manifest."""
-    from compare import render
-    from compare.site import report_meta_dict, write_if_changed
+def _write_page(out_path: str, html: str) -> dict:
+    """Write a page if its bytes changed. Its record for the manifest."""
+    from compare.site import write_if_changed
 
-    kind, root, out_path, spec = job
-    root = Path(root)
-    if kind == "report":
-        report = _report_fields(root, spec["key"], text=True)
-        table = _load_table(root, spec["key"])
-        html = render.render_report_page(report_meta_dict(report, table.height), table, report.text,
-                                         links=_page_links(spec["years"]))
-    elif kind == "diff":
-        diff = _read_diff(root / spec["file"])
-        html = render.render_diff_page(diff, links=_page_links(spec["years"]))
-    elif kind == "place":
-        from compare.history import history_table
-
-        years = [y for y, _ in spec["reports"]]
-        tables = {y: _load_table(root, k) for y, k in spec["reports"]}
-        metas = [report_meta_dict(_report_fields(root, k), tables[y].height) for y, k in spec["reports"]]
-        latest = metas[-1]
-        # The stored diffs carry the year-to-year pairs: history chains them instead of matching again.
-        diffs = {(a, b): _read_diff(root / file) for a, b, file in spec.get("diffs", ())}
-        html = render.render_place_page(latest["place"], history_table(tables, diffs=diffs), spec["summaries"], metas,
-                                        links=_page_links(years), level=latest["level"])
-    else:  # index
-        html = render.render_index(spec["rows"])
     data = html.encode("utf-8")
     path = Path(out_path)
     written = write_if_changed(path, data)
     stat = path.stat()
     return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": _sha(data), "written": written}
+
+
+def _build_place_part(job: tuple) -> list[dict]:
+    """A run of consecutive years of one place: compute its diffs that are not stored, and render
+    its report and diff pages that are not up to date. One result per task, in order.
+
+    Tasks: ("diff", diff key, old report key, new report key, page path or None),
+    ("diff-page", diff file, page path), ("report-page", report key, page path).
+    Each table is read once for all the tasks that need it, and a diff's page is
+    rendered from the diff in memory (parsing its JSON back cost more than writing it).
+    """
+    from compare import render
+    from compare.diff import diff_tables
+    from compare.history import paired_ids
+    from compare.site import report_meta_dict
+
+    root, years, tasks = job
+    root = Path(root)
+    links = _page_links(years)
+    rows_by_key: dict[str, list[dict]] = {}
+    fields_by_key: dict[str, dict] = {}
+
+    def rows(key: str) -> list[dict]:
+        if key not in rows_by_key:
+            rows_by_key[key] = _load_rows(root, key)
+        return rows_by_key[key]
+
+    def report(key: str, *, text: bool) -> SimpleNamespace:
+        if key not in fields_by_key:
+            fields_by_key[key] = orjson.loads((root / "reports" / f"{key}.json").read_bytes())
+        fields = dict(fields_by_key[key], notes=tuple(fields_by_key[key]["notes"]))
+        if not text:
+            fields["text"] = None
+        return SimpleNamespace(**fields)
+
+    results = []
+    for task in tasks:
+        kind = task[0]
+        if kind == "diff":
+            _, key, old_key, new_key, page_path = task
+            diff = diff_tables(rows(old_key), rows(new_key), old_report=report(old_key, text=False),
+                               new_report=report(new_key, text=False))
+            # diff_io.diff_json's shape, compact and by orjson (6x faster than json on these documents)
+            data = orjson.dumps(diff, default=str) + b"\n"
+            _write_atomically(root / "diffs" / f"{key}.json", data)
+            page = _write_page(page_path, render.render_diff_page(diff, links=links)) if page_path else None
+            results.append({"sha": _sha(data), "summary": render.diff_summary(diff), "pairs": paired_ids(diff),
+                            "page": page})
+        elif kind == "diff-page":
+            _, file, page_path = task
+            results.append({"page": _write_page(page_path, render.render_diff_page(_read_diff(root / file),
+                                                                                   links=links))})
+        else:  # report-page
+            _, key, page_path = task
+            fields, table = report(key, text=True), rows(key)
+            html = render.render_report_page(report_meta_dict(fields, len(table)), table, fields.text, links=links)
+            results.append({"page": _write_page(page_path, html)})
+    return results
+
+
+# What the history table reads of a target table.
+_HISTORY_COLUMNS = ("id", "part", "restates", "indicator", "indicator_key", "value", "value_high", "unit",
+                    "comparator", "text")
+
+
+def _render_page(job: tuple) -> dict:
+    """Render a place page or the index from the store and write it if its bytes changed. Its record."""
+    from compare import render
+    from compare.site import report_meta_dict
+
+    kind, root, out_path, spec = job
+    root = Path(root)
+    if kind == "place":
+        from compare.history import history_records, paired_ids
+
+        years = [y for y, _ in spec["reports"]]
+        tables = {y: _load_table(root, k, _HISTORY_COLUMNS) for y, k in spec["reports"]}
+        metas = [report_meta_dict(_report_fields(root, k), tables[y].height) for y, k in spec["reports"]]
+        latest = metas[-1]
+        # The year-to-year pairs: from the diffs just computed, else from the stored diffs.
+        pairs = dict(spec.get("pairs") or {})
+        for a, b, file in spec.get("diffs", ()):
+            if (a, b) not in pairs:
+                pairs[(a, b)] = paired_ids(_read_diff(root / file))
+        html = render.render_place_page(latest["place"], history_records(tables, pairs=pairs), spec["summaries"],
+                                        metas, links=_page_links(years), level=latest["level"], years=years)
+    else:  # index
+        html = render.render_index(spec["rows"])
+    return _write_page(out_path, html)
 
 
 # ---------------------------------------------------------------- the rebuild
@@ -457,13 +515,17 @@ class _Pool:
         self.workers = workers
         self.executor: ProcessPoolExecutor | None = None
 
-    def map(self, function: Callable, jobs: list, done: Callable[[], None], weight: int) -> list:
-        """function over jobs, in order; in worker processes when the input bytes involved (`weight`) are many."""
+    def map(self, function: Callable, jobs: list, done: Callable[[], None], weight: int,
+            meanwhile: Callable[[], None] | None = None) -> list:
+        """function over jobs, in order; in worker processes when the input bytes involved (`weight`) are many.
+        ``meanwhile`` is run in this process while the workers work (or after the jobs, without workers)."""
         if self.workers <= 1 or len(jobs) < 2 or weight < _PARALLEL_BYTES:
             results = []
             for job in jobs:
                 results.append(function(job))
                 done()
+            if meanwhile is not None:
+                meanwhile()
             return results
         if self.executor is None:
             # spawn, not fork: this process has used polars, whose thread pool a forked child can deadlock on.
@@ -472,6 +534,8 @@ class _Pool:
         futures = [self.executor.submit(function, job) for job in jobs]
         for future in futures:
             future.add_done_callback(lambda _f: done())
+        if meanwhile is not None:
+            meanwhile()
         return [f.result() for f in futures]
 
     def close(self) -> None:
@@ -583,7 +647,7 @@ def _rebuild_locked(corpus: Path, store_dir: Path, site_dir: Path | None, summar
     summary.failed += [{"path": err.path, "error": str(err)} for err in manifest_errors]
     kept_entries = sorted((s.entry for s in kept), key=lambda e: e["path"])
 
-    # 3. diffs of consecutive available years, per place
+    # 3. diffs of consecutive available years, per place: which are stored already
     by_place: dict[str, dict[int, dict]] = defaultdict(dict)
     for e in kept_entries:
         by_place[e["place_key"]][e["year"]] = e
@@ -601,23 +665,20 @@ def _rebuild_locked(corpus: Path, store_dir: Path, site_dir: Path | None, summar
             else:
                 diff_jobs.append(entry)
             diffs.append(entry)
-    # The longest first (big places' reports are the long ones), so no worker is left with one big job at the end.
-    diff_jobs.sort(key=lambda d: -len(by_place[d["place_key"]]))
-    counter = _Counter(progress, "diffing years", len(diff_jobs))
-    results = pool.map(_build_diff, [(str(store_dir), d["key"], by_place[d["place_key"]][d["old_year"]]["key"],
-                                      by_place[d["place_key"]][d["new_year"]]["key"]) for d in diff_jobs], counter.step,
-                       sum(by_place[d["place_key"]][y]["size"] for d in diff_jobs for y in (d["old_year"], d["new_year"])))
-    for entry, result in zip(diff_jobs, results):
-        entry["summary"] = result["summary"]
-        files[entry["file"]] = result["sha"]
     summary.diffs_total, summary.diffs_computed = len(diffs), len(diff_jobs)
 
-    # 4. the combined table
+    # 4. which pages of the site are up to date
+    plan = _plan_site(site_dir, by_place, diffs, engine, raw_old, summary) if site_dir is not None else None
+
+    # 5. the diffs, with the report and diff pages, a few years of a place per job; meanwhile this
+    # process writes the combined table
     targets_key = _key("targets", engine, [e["key"] for e in kept_entries])
     targets_name = f"targets-{targets_key}.parquet"
-    if targets_name in old_files:
-        files[targets_name] = old_files[targets_name]
-    else:
+
+    def write_combined_table() -> None:
+        if targets_name in old_files:
+            files[targets_name] = old_files[targets_name]
+            return
         from compare.extract import empty_targets
 
         tables = [store_dir / "tables" / f"{e['key']}.parquet" for e in kept_entries]
@@ -626,13 +687,35 @@ def _rebuild_locked(corpus: Path, store_dir: Path, site_dir: Path | None, summar
         _write_atomically(store_dir / targets_name, data)
         files[targets_name] = _sha(data)
 
-    # 5. the site
+    parts = _place_parts(store_dir, by_place, diffs, {d["key"] for d in diff_jobs}, plan)
+    counter = _Counter(progress, "diffing years", len(parts))
+    results = pool.map(_build_place_part, [job for job, _, _ in parts], counter.step,
+                       sum(weight for _, _, weight in parts), meanwhile=write_combined_table)
+    pairs: dict[str, dict[tuple[int, int], dict]] = defaultdict(dict)
+    for (_, refs, _), part_results in zip(parts, results):
+        for (kind, ref), result in zip(refs, part_results):
+            if kind == "diff":
+                ref["summary"] = result["summary"]
+                files[ref["file"]] = result["sha"]
+                pairs[ref["place_key"]][(ref["old_year"], ref["new_year"])] = result["pairs"]
+                if result["page"] is not None:
+                    plan.record(plan.diff_pages[ref["key"]], result["page"])
+            else:
+                plan.record(ref, result["page"])
+
+    # 6. the place pages (they need every diff's summary and pairs) and the index
     pages: dict[str, dict] = {}
     retired: list[str] = []
-    if site_dir is not None:
-        pages, retired = _update_site(store_dir, site_dir, by_place, diffs, engine, raw_old, summary, pool, progress)
+    if plan is not None:
+        jobs = plan.last_jobs(store_dir, diffs, pairs)
+        counter = _Counter(progress, "rendering pages", len(jobs))
+        weight = sum(e["size"] for years in by_place.values() for e in years.values()) if len(jobs) > 20 else 0
+        for relative, record in zip([relative for relative, _ in jobs],
+                                    pool.map(_render_page, [job for _, job in jobs], counter.step, weight)):
+            plan.record(relative, record)
+        pages, retired = plan.finish(summary)
 
-    # 6. the manifest, last; then the garbage it no longer names
+    # 7. the manifest, last; then the garbage it no longer names
     inputs = [{k: e.get(k) for k in ("path", "size", "sha256", "key", "status", "place", "place_key", "level",
                                       "year", "rows", "error")} for e in entries]
     manifest = {"format": STORE_FORMAT, "engine": engine, "corpus": str(corpus),
@@ -663,20 +746,79 @@ class _Counter:
         self.progress(self.stage, self.done, self.total)
 
 
-def _update_site(store_dir: Path, site_dir: Path, by_place: dict, diffs: list[dict], engine: str, old: dict | None,
-                 summary: RebuildSummary, pool: _Pool, progress) -> tuple[dict, list[str]]:
-    """Render the pages whose inputs changed (or whose file is not what the last build wrote)."""
+_PART_YEARS = 4  # years of a place per diff job: each table is read once per job, and a long place still spreads
+
+
+class _SitePlan:
+    """The site's pages: which are up to date (their record is reused) and which are to be rendered."""
+
+    def __init__(self, site_dir: Path, old: dict | None, reuse: bool):
+        self.site_dir = site_dir
+        self.old_pages = old["pages"] if old else {}
+        self.old_retired = old.get("retired_pages", []) if old else []
+        self.reuse = reuse
+        self.pages: dict[str, dict] = {}
+        self.keys: dict[str, str] = {}  # relative path -> page key, for every page wanted
+        self.to_render: dict[str, tuple[str, dict]] = {}  # relative path -> (kind, spec)
+        self.diff_pages: dict[str, str] = {}  # diff key -> relative path of its page
+        self.report_pages: dict[str, str] = {}  # report key -> relative path of its page (one place's)
+        self.rendered = 0
+        self.written = 0
+
+    def want(self, relative: str, key: str, kind: str, spec: dict) -> None:
+        self.keys[relative] = key
+        previous = self.old_pages.get(relative)
+        if self.reuse and previous and previous["key"] == key and \
+                _unchanged_on_disk(self.site_dir / relative, previous):
+            self.pages[relative] = previous
+        else:
+            self.to_render[relative] = (kind, spec)
+
+    def path(self, relative: str) -> str:
+        return str(self.site_dir / relative)
+
+    def record(self, relative: str, record: dict) -> None:
+        record = dict(record)
+        self.written += record.pop("written")
+        self.rendered += 1
+        self.pages[relative] = {"key": self.keys[relative], **record}
+
+    def last_jobs(self, store_dir: Path, diffs: list[dict], pairs: dict) -> list[tuple[str, tuple]]:
+        """The place pages and the index still to render, as (relative path, _render_page job)."""
+        summaries: dict[str, list[dict]] = defaultdict(list)
+        for d in diffs:
+            summaries[d["place_key"]].append(d["summary"])
+        jobs = []
+        for relative, (kind, spec) in self.to_render.items():
+            if kind == "place":
+                spec = {**spec, "summaries": summaries[spec["place_key"]], "pairs": pairs.get(spec["place_key"], {})}
+            if kind in ("place", "index"):
+                jobs.append((relative, (kind, str(store_dir), self.path(relative), spec)))
+        # The place pages with the longest histories first, the index last.
+        jobs.sort(key=lambda j: (j[1][0] == "index", -len(j[1][3].get("reports", ()))))
+        return jobs
+
+    def finish(self, summary: RebuildSummary) -> tuple[dict, list[str]]:
+        summary.pages_total, summary.pages_rendered = len(self.keys), self.rendered
+        summary.pages_written += self.written
+        # Pages of the last build no longer wanted, plus any a killed run retired without deleting.
+        retired = sorted((set(self.old_pages) | set(self.old_retired)) - set(self.pages))
+        return self.pages, retired
+
+
+def _plan_site(site_dir: Path, by_place: dict, diffs: list[dict], engine: str, old: dict | None,
+               summary: RebuildSummary) -> _SitePlan:
+    """Every page of the site with its key (a hash of what it shows); those whose key or file
+    differs from the last build's are to be rendered."""
     from compare.site import place_slug, site_paths
 
     site_dir = site_dir.resolve()
     same_site = bool(old) and old.get("site") == str(site_dir)
-    old_pages = old["pages"] if same_site else {}
-    reuse_pages = same_site and old["engine"] == engine and not summary.full
+    plan = _SitePlan(site_dir, old if same_site else None, same_site and old["engine"] == engine and not summary.full)
     diffs_by_place: dict[str, list[dict]] = defaultdict(list)
     for d in diffs:
         diffs_by_place[d["place_key"]].append(d)
     taken: set[str] = set()
-    wanted: list[tuple[str, str, tuple]] = []  # (relative path, key, job)
     index_rows = []
     for place_key in sorted(by_place):
         years = sorted(by_place[place_key])
@@ -684,15 +826,15 @@ def _update_site(store_dir: Path, site_dir: Path, by_place: dict, diffs: list[di
         paths = site_paths(slug, years)
         reports = [(y, by_place[place_key][y]["key"]) for y in years]
         for y, key in reports:
-            wanted.append((paths["reports"][y], _key("report-page", engine, key, years),
-                           ("report", {"key": key, "years": years})))
+            plan.report_pages[key] = paths["reports"][y]
+            plan.want(paths["reports"][y], _key("report-page", engine, key, years), "report", {})
         for d in diffs_by_place[place_key]:
-            wanted.append((paths["diffs"][(d["old_year"], d["new_year"])], _key("diff-page", engine, d["key"], years),
-                           ("diff", {"file": d["file"], "years": years})))
-        wanted.append((paths["place"], _key("place-page", engine, place_key, reports),
-                       ("place", {"reports": reports, "summaries": [d["summary"] for d in diffs_by_place[place_key]],
-                                  "diffs": [(d["old_year"], d["new_year"], d["file"])
-                                            for d in diffs_by_place[place_key]]})))
+            relative = paths["diffs"][(d["old_year"], d["new_year"])]
+            plan.diff_pages[d["key"]] = relative
+            plan.want(relative, _key("diff-page", engine, d["key"], years), "diff", {})
+        plan.want(paths["place"], _key("place-page", engine, place_key, reports), "place",
+                  {"place_key": place_key, "reports": reports,
+                   "diffs": [(d["old_year"], d["new_year"], d["file"]) for d in diffs_by_place[place_key]]})
         latest = by_place[place_key][years[-1]]
         index_rows.append({"place": latest["place"], "place_key": place_key, "level": latest["level"],
                            "years": {y: by_place[place_key][y]["rows"] for y in years},
@@ -700,28 +842,45 @@ def _update_site(store_dir: Path, site_dir: Path, by_place: dict, diffs: list[di
                            "year_hrefs": {y: quote(p) for y, p in paths["reports"].items()}})
     index_rows.sort(key=lambda r: (_LEVEL_ORDER.get(r["level"], 9), r["place_key"]))
     every_report = [(p, [(y, by_place[p][y]["key"]) for y in sorted(by_place[p])]) for p in sorted(by_place)]
-    wanted.append(("index.html", _key("index", engine, every_report), ("index", {"rows": index_rows})))
+    plan.want("index.html", _key("index", engine, every_report), "index", {"rows": index_rows})
+    return plan
 
-    pages: dict[str, dict] = {}
-    jobs = []
-    for relative, key, (kind, spec) in wanted:
-        previous = old_pages.get(relative)
-        if reuse_pages and previous and previous["key"] == key and _unchanged_on_disk(site_dir / relative, previous):
-            pages[relative] = previous
-        else:
-            jobs.append((relative, key, (kind, str(store_dir), str(site_dir / relative), spec)))
-    # Place pages carry the history table (the slowest page): start them first.
-    order = {"place": 0, "diff": 1, "report": 2, "index": 3}
-    jobs.sort(key=lambda j: (order[j[2][0]], -len(j[2][3].get("reports", j[2][3].get("years", ())))))
-    counter = _Counter(progress, "rendering pages", len(jobs))
-    weight = sum(e["size"] for years in by_place.values() for e in years.values()) if len(jobs) > 20 else 0
-    for (relative, key, _), record in zip(jobs, pool.map(_render_page, [j[2] for j in jobs], counter.step, weight)):
-        summary.pages_written += record.pop("written")
-        pages[relative] = {"key": key, **record}
-    summary.pages_total, summary.pages_rendered = len(wanted), len(jobs)
-    # Pages of the last build no longer wanted, plus any a killed run retired without deleting.
-    retired = sorted((set(old_pages) | set(old.get("retired_pages", []) if same_site else ())) - set(pages))
-    return pages, retired
+
+def _place_parts(store_dir: Path, by_place: dict, diffs: list[dict], to_compute: set[str], plan: _SitePlan | None
+                 ) -> list[tuple[tuple, list[tuple[str, Any]], int]]:
+    """The diffs to compute and the report and diff pages to render, as _build_place_part jobs of at
+    most _PART_YEARS years of one place: (job, what each task's result is for, input bytes), the
+    heaviest first so no worker is left with a big job at the end."""
+    diffs_by_place: dict[str, list[dict]] = defaultdict(list)
+    for d in diffs:
+        diffs_by_place[d["place_key"]].append(d)
+    parts = []
+    for place_key in sorted(by_place):
+        entries = by_place[place_key]
+        years = sorted(entries)
+        tasks_by_year: dict[int, list[tuple[tuple, tuple[str, Any], int]]] = defaultdict(list)
+        for d in diffs_by_place[place_key]:
+            old, new = entries[d["old_year"]], entries[d["new_year"]]
+            page = plan.diff_pages[d["key"]] if plan is not None else None
+            page = page if page is not None and page in plan.to_render else None
+            if d["key"] in to_compute:
+                task = ("diff", d["key"], old["key"], new["key"], plan.path(page) if page else None)
+                tasks_by_year[d["new_year"]].append((task, ("diff", d), 3 * (old["size"] + new["size"])))
+            elif page:
+                tasks_by_year[d["new_year"]].append((("diff-page", d["file"], plan.path(page)), ("page", page),
+                                                     new["size"]))
+        for y in years:
+            page = plan.report_pages[entries[y]["key"]] if plan is not None else None
+            if page is not None and page in plan.to_render:
+                tasks_by_year[y].append((("report-page", entries[y]["key"], plan.path(page)), ("page", page),
+                                         entries[y]["size"]))
+        for start in range(0, len(years), _PART_YEARS):
+            chunk = [t for y in years[start:start + _PART_YEARS] for t in tasks_by_year[y]]
+            if chunk:
+                parts.append(((str(store_dir), years, [t for t, _, _ in chunk]), [r for _, r, _ in chunk],
+                              sum(w for _, _, w in chunk)))
+    parts.sort(key=lambda part: -part[2])
+    return parts
 
 
 def _unchanged_on_disk(path: Path, record: dict) -> bool:
