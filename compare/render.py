@@ -280,6 +280,14 @@ def _change_html(change: dict, links: SiteLinks) -> str:
     for flag, (fzh, fen) in FLAG_LABELS.items():
         if change.get(flag):
             badges += f'<b class="badge flag">{fzh} <i>{fen}</i></b>'
+    if old is not None and new is not None:
+        runs = inline_diff(old["text"], new["text"])
+        sides = _clause_html(old, "o", _marked(runs, "o"), links) + _clause_html(new, "n", _marked(runs, "n"), links)
+    else:
+        sides = ('<div class="clause o empty"></div>' if old is None else
+                 _clause_html(old, "o", escape(old["text"] or ""), links))
+        sides += ('<div class="clause n empty"></div>' if new is None else
+                  _clause_html(new, "n", escape(new["text"] or ""), links))
     outcome = change.get("outcome")
     if outcome:
         ozh, oen = OUTCOME_LABELS[outcome["status"]]
@@ -288,23 +296,23 @@ def _change_html(change: dict, links: SiteLinks) -> str:
         figure = _quantity(outcome.get("value"), None, outcome.get("unit")) if outcome.get("value") is not None else ""
         figure = f' <span class="num">{escape(figure)}</span>' if figure else ""
         badges += f'<b class="badge oc-{outcome["status"]}"{title}>{ozh} <i>{oen}</i>{figure}</b>'
-    runs = inline_diff(old["text"], new["text"]) if old is not None and new is not None else None
-    sides = ""
-    for row, cls in ((old, "o"), (new, "n")):
-        if row is None:
-            sides += f'<div class="clause {cls} empty"></div>'
-            continue
-        marked = _marked(runs, cls) if runs is not None else escape(row["text"] or "")
-        section = row.get("section") or ""
-        href = links.report(row.get("year"), row.get("id"))
-        where = f'<a href="{escape(href)}">{escape(section or "原文 source")}</a>' if href else escape(section)
-        sides += f'<div class="clause {cls}"><p class="text">{marked}</p><p class="where">{where}</p></div>'
     score = change.get("score")
-    why = " · ".join(p for p in (f"score {score:.3f}" if isinstance(score, (int, float)) else "",
-                                 change.get("reason") or "") if p)
-    why = f' title="{escape(why)}"' if why else ""
+    reason = change.get("reason")
+    if isinstance(score, (int, float)):
+        why = f' title="{escape(f"score {score:.3f} · {reason}" if reason else f"score {score:.3f}")}"'
+    else:
+        why = f' title="{escape(reason)}"' if reason else ""
     return (f'<article class="change fr st-{status}" data-status="{status}"{why}>'
             f'<div class="badges">{badges}</div>\n{sides}</article>')
+
+
+def _clause_html(row: dict, cls: str, marked: str, links: SiteLinks) -> str:
+    """One side of a change: the clause, then its section linked to the clause in its report."""
+    section = row.get("section") or ""
+    href = links.report(row.get("year"), row.get("id"))
+    where = (f'<a href="{_escape_text(href)}">{_escape_text(section or "原文 source")}</a>' if href
+             else _escape_text(section))
+    return f'<div class="clause {cls}"><p class="text">{marked}</p><p class="where">{where}</p></div>'
 
 
 def _meta_view(meta: Mapping[str, Any]) -> dict:
@@ -423,17 +431,23 @@ _REPORT_PAGE_COLUMNS = ("id", "part", "indicator", "raw", "value", "modality", "
 
 
 def _table_columns(table: Any, names: Sequence[str]) -> tuple[int, dict[str, list]]:
-    """(row count, {column: its values}) of a polars table or a list of row dicts; a missing column is None."""
+    """(row count, {column: its values}) of a polars table, a {column: values} dict or a list of row
+    dicts; a missing column is None."""
     if hasattr(table, "get_column"):
         height = table.height
         # Column by column: polars builds Python lists of one type much faster than row dicts.
         return height, {c: table.get_column(c).to_list() if c in table.columns else [None] * height for c in names}
+    if isinstance(table, Mapping):
+        height = len(next(iter(table.values()), ()))
+        return height, {c: table[c] if c in table else [None] * height for c in names}
     rows = list(table)
     return len(rows), {c: [r.get(c) for r in rows] for c in names}
 
 
 def render_report_page(meta: Mapping[str, Any], table: Any, text: str, *, links: SiteLinks | None = None) -> str:
-    """A report's metadata, its target table (filterable) and its text with every row's clause marked."""
+    """A report's metadata, its target table (filterable) and its text with every row's clause marked.
+
+    ``table`` is a polars DataFrame, a list of row dicts or a {column: values} dict."""
     links = links or SiteLinks()
     height, columns = _table_columns(table, _REPORT_PAGE_COLUMNS)
     line_starts, paragraph_numbers = _paragraph_numbers(text)
@@ -512,12 +526,26 @@ def render_place_page(place: str, history: Any, diffs: Sequence[Mapping[str, Any
                      "spark": sparkline_svg([(p["year"], p["value"]) for p in r["values"]], years=span)}
                     for r in shown]
     return _render("place.html", place=place, level=level, years=years, lineages=lineage_rows,
+                   history_html=Markup(_history_rows_html(lineage_rows)),
                    hidden=len(numbers) - len(shown), numeric_total=sum(1 for n in numbers if n),
                    diffs=[{**d, "href": links.diffs.get((d["old_year"], d["new_year"])),
                            "gap": years_gap_note(d["old_year"], d["new_year"])} for d in diffs],
                    reports=[{**_meta_view(r), "rows": r.get("rows"), "href": links.report(r.get("year"))}
                             for r in reports],
                    links=links)
+
+
+def _history_rows_html(lineage_rows: list[dict]) -> str:
+    """The <tr> of every lineage shown. Built in Python: a jinja loop over the cells of a 30-year
+    history cost more than the rest of the page."""
+    escape = _escape_text
+    out = []
+    for row in lineage_rows:
+        cells = "".join(f'<td class="num">{escape(c)}</td>' if c else '<td class="num blank"></td>'
+                        for c in row["cells"])
+        out.append(f'    <tr class="fr">\n      <th class="sticky" scope="row" title="{escape(row["text"])}">'
+                   f'{escape(row["indicator"])}</th>\n      <td class="sparkcell">{row["spark"]}</td>\n{cells}    </tr>\n')
+    return "".join(out)
 
 
 def _year_cells(record: Mapping[str, Any], years: Sequence[int]) -> list[str]:
