@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, Callable
 
 from compare.quantity import Quantity, find_quantities
 from compare.segment import segment_report, split_clauses
@@ -70,22 +70,38 @@ _ACTION_VERBS = (
 ).split()
 _ACTION_RE = re.compile("|".join(sorted(_ACTION_VERBS, key=len, reverse=True)))
 
-# Words stripped from the ends of an indicator: verbs, comparators, connectives.
+# Words stripped from the ends of an indicator: verbs, comparators, connectives (tried in this order).
 _LEAD_WORDS = (
-    r"(?:今年|全年|明年|力争|确保|争取|努力|力求|务必|基本|全市|全区|全县|全省|全州|全国|我市|我区|我县|我省|"
-    r"主要预期目标是|预期目标是|目标是|实现|完成|达到|推动|推进|新建|建成|建设|改造|治理|打造|开展|新增|推动|实施|加快|启动|"
-    r"其中|以及|和|与|及|、|并|同时|使|让|把|将|要|共|累计|预计|初步核算|继续|保持|再|全面|新开工|开工|竣工|培育|引进|"
-    r"安排|拟安排|拟|计划|发展|提供|帮助|支持|完成了|实现了|对标对表|等|的|带动|办好|发放|筹措|筹集|种植|新开通|开通|"
-    r"淘汰|创建|连续|用|压减|新增|落实|组织|培训|救助|资助|解决|吸纳|转移|建立|设立|开设|搭建|编制|制定|出台|"
-    r"深化|健全|完善|加强|强化|构建|巩固|坚持|探索|配合|全覆盖|推行|\?)"
-)
+    "今年 全年 明年 力争 确保 争取 努力 力求 务必 基本 全市 全区 全县 全省 全州 全国 我市 我区 我县 我省 "
+    "主要预期目标是 预期目标是 目标是 实现 完成 达到 推动 推进 新建 建成 建设 改造 治理 打造 开展 新增 推动 实施 加快 启动 "
+    "其中 以及 和 与 及 、 并 同时 使 让 把 将 要 共 累计 预计 初步核算 继续 保持 再 全面 新开工 开工 竣工 培育 引进 "
+    "安排 拟安排 拟 计划 发展 提供 帮助 支持 完成了 实现了 对标对表 等 的 带动 办好 发放 筹措 筹集 种植 新开通 开通 "
+    "淘汰 创建 连续 用 压减 新增 落实 组织 培训 救助 资助 解决 吸纳 转移 建立 设立 开设 搭建 编制 制定 出台 "
+    "深化 健全 完善 加强 强化 构建 巩固 坚持 探索 配合 全覆盖 推行 ?"
+).split()
 _TAIL_WORDS = (
-    r"(?:分别|均|同比|比上年|较上年|年均|平均|增长|下降|提高|降低|增加|减少|上涨|涨幅|增幅|降幅|控制在|达到|达|超过|突破|"
-    r"不低于|不少于|不超过|不高于|至少|低于|少于|不足|大约|约|近|为|是|在|到|了|至|的|实际|名义|保持|稳定在|以上|左右|"
-    r"和|与|及|、|等|共|累计|新增|新建|建成|提升|下降到|提高到|降到|增至|降至|回落到|回落|稳定|完成|时间|拟按|按|要|\?)"
-)
+    "分别 均 同比 比上年 较上年 年均 平均 增长 下降 提高 降低 增加 减少 上涨 涨幅 增幅 降幅 控制在 达到 达 超过 突破 "
+    "不低于 不少于 不超过 不高于 至少 低于 少于 不足 大约 约 近 为 是 在 到 了 至 的 实际 名义 保持 稳定在 以上 左右 "
+    "和 与 及 、 等 共 累计 新增 新建 建成 提升 下降到 提高到 降到 增至 降至 回落到 回落 稳定 完成 时间 拟按 按 要 ?"
+).split()
+
+
+def _word_alternation(words: list[str]) -> str:
+    """A regex matching any of `words`, tried in the order given, behind a look-ahead for their first characters.
+
+    It matches exactly what the bare alternation matches; the look-ahead only lets the engine give up
+    on one character test where no word can start, instead of trying every word in turn. The tail
+    words are tried at every position of every indicator (saves ~0.3 s on the corpus).
+
+    >>> _word_alternation(["增长", "下降"])
+    '(?:(?=[下增])(?:增长|下降))'
+    """
+    firsts = "".join(sorted({word[0] for word in words}))
+    return f"(?:(?=[{re.escape(firsts)}])(?:{'|'.join(map(re.escape, words))}))"
+
+
 # Verbs and connectives at the start, comparators and direction words at the end, in one match.
-_INDICATOR_CORE = re.compile(f"{_LEAD_WORDS}*(.*?){_TAIL_WORDS}*", re.S)
+_INDICATOR_CORE = re.compile(f"{_word_alternation(_LEAD_WORDS)}*(.*?){_word_alternation(_TAIL_WORDS)}*", re.S)
 _TARGET_PREFIX = re.compile(r"^.*?(?:主要)?(?:预期)?目标(?:是|为)|^.*?(?:要求|任务)是")
 _TARGET_PREFIX_HINT = re.compile(r"目标|要求是|任务是")
 _TARGET_OF = re.compile(r"(?:的)?(?:主要)?(?:预期)?目标(?:是|为).*$")
@@ -271,8 +287,27 @@ def _shares(indicator: str, n: int) -> list[str] | None:
 
 
 def _row_id(place: str, year: int, clause: str, occurrence: int, index: int) -> str:
+    """A row's stable id: the hash of where it was said (place, year), its clause text, the
+    clause's occurrence in the report and the row's index in the clause."""
     digest = hashlib.blake2b(f"{place}\x1f{year}\x1f{clause}\x1f{occurrence}\x1f{index}".encode(), digest_size=8)
     return digest.hexdigest()
+
+
+def _row_ids(place: str, year: int) -> Callable[[str, int, int], str]:
+    """``_row_id`` for one report: place and year are hashed once and the hash state copied per row
+    (the same ids, at half the cost: 0.1 s on the corpus).
+
+    >>> _row_ids("测试市", 2024)("新建学校5所", 0, 1) == _row_id("测试市", 2024, "新建学校5所", 0, 1)
+    True
+    """
+    report_state = hashlib.blake2b(f"{place}\x1f{year}\x1f".encode(), digest_size=8)
+
+    def row_id(clause: str, occurrence: int, index: int) -> str:
+        state = report_state.copy()
+        state.update(f"{clause}\x1f{occurrence}\x1f{index}".encode())
+        return state.hexdigest()
+
+    return row_id
 
 
 _COLUMNS = list(TARGET_COLUMNS)
@@ -289,7 +324,9 @@ def extract_targets(report: Any):
     rows = _target_rows(report)
     if not rows:
         return empty_targets()
-    return pl.DataFrame(rows, schema=target_schema(), orient="row")
+    # Column by column: polars builds a frame from columns in half the time it takes from rows.
+    columns = zip(*rows)
+    return pl.DataFrame({name: list(column) for name, column in zip(_COLUMNS, columns)}, schema=target_schema())
 
 
 def extract_rows(report: Any) -> list[dict]:
@@ -305,50 +342,57 @@ def table_rows(table: Any) -> list[dict]:
     return table.to_dicts() if hasattr(table, "to_dicts") else list(table)
 
 
+def _is_qualitative(clause: str, target_list: bool) -> bool:
+    """Whether a plan clause without a number is a row: it commits to an action, or it is an item
+    of a list of targets. The lead-in of a target list (今年发展主要预期目标是) commits to nothing itself."""
+    return not _TARGET_LIST_RE.search(clause) and not clause.endswith(("是", "为")) \
+        and (_is_commitment(clause) or (target_list and 4 <= len(clause) <= 30))
+
+
 def _target_rows(report: Any) -> list[list]:
     """The rows of one report's target table, each a list in TARGET_COLUMNS order."""
     rows: list[list] = []
     seen_clauses: dict[str, int] = {}
     text, year = report.text, report.year
     source, place, level = report.source, report.place, report.level
-    place_id = getattr(report, "place_key", None) or place
+    row_id = _row_ids(getattr(report, "place_key", None) or place, year)
     for sentence in segment_report(text, year):
         part = sentence.part
         if part == "other" and not _ANY_DIGIT.search(sentence.text):
             continue
+        plan = part == "plan"
         sentence_text = _WHITESPACE.sub("", sentence.text)
         sentence_deadline = _deadline_in(sentence_text)
-        default_deadline = sentence_deadline or (year if part == "plan" else None)
+        default_deadline = sentence_deadline or (year if plan else None)
         previous_indicator: tuple[str, str | None] | None = None
-        clauses = [(c, _WHITESPACE.sub("", c.text)) for c in split_clauses(sentence.text, sentence.start)]
-        found = [find_quantities(ctext) for _, ctext in clauses]
+        clauses = split_clauses(sentence.text, sentence.start)
+        # A clause is a piece of its sentence: when the sentence has no whitespace, neither have its clauses.
+        if len(sentence_text) == len(sentence.text):
+            ctexts = [clause.text for clause in clauses]
+        else:
+            ctexts = [_WHITESPACE.sub("", clause.text) for clause in clauses]
+        found = [find_quantities(ctext) for ctext in ctexts]
         # In a list of targets (主要预期目标是…), a clause without a number is a target too: 进出口回稳向好.
-        target_list = part == "plan" and (
+        target_list = plan and (
             sum(1 for q in found if q) >= 2 or bool(_TARGET_LIST_RE.search(sentence_text)) and any(found))
-        for (clause, ctext), quantities in zip(clauses, found):
+        # The columns every row of this sentence shares, in TARGET_COLUMNS order (source .. sentence).
+        sentence_columns = [source, place, level, year, part, sentence.section, sentence_text]
+        period = sentence.period if part == "review" else None
+        for clause, ctext, quantities in zip(clauses, ctexts, found):
             occurrence = seen_clauses.get(ctext, 0)
             seen_clauses[ctext] = occurrence + 1
-            if not quantities and part != "plan":
-                continue
-            # The lead-in of a target list (今年发展主要预期目标是) commits to nothing itself.
-            qualitative = not quantities and not _TARGET_LIST_RE.search(ctext) and not ctext.endswith(("是", "为")) \
-                and (_is_commitment(ctext) or (target_list and 4 <= len(ctext) <= 30))
-            if not quantities and not qualitative:
+            if not quantities and not (plan and _is_qualitative(ctext, target_list)):
                 continue
             modality_m = _MODALITY_RE.search(ctext)
             modality = modality_m.group() if modality_m else None
-
-            def row(index, indicator, key, direction, value, value_high, unit, comparator, deadline, raw):
-                # In TARGET_COLUMNS order; restates is filled in below.
-                return [_row_id(place_id, year, ctext, occurrence, index), source, place, level, year, part,
-                        sentence.section, sentence_text, ctext, indicator, key, direction, value, value_high, unit,
-                        comparator, modality, deadline, None, raw, clause.start, clause.end,
-                        sentence.period if part == "review" else None]
-
-            if qualitative:
+            # Rows are [id, *sentence_columns, ctext, <what the row measures>, modality, deadline, restates,
+            # raw, start, end, period]; restates is filled in by _mark_restatements.
+            if not quantities:
                 indicator = _clean_indicator(ctext) or ctext
-                rows.append(row(0, indicator, indicator_key(indicator), None, None, None, None, None,
-                                _deadline_in(ctext) or sentence_deadline or year, None))
+                deadline = _deadline_in(ctext) or sentence_deadline or year
+                rows.append([row_id(ctext, occurrence, 0), *sentence_columns, ctext, indicator,
+                             indicator_key(indicator), None, None, None, None, None, modality, deadline, None, None,
+                             clause.start, clause.end, period])
                 continue
             distributive = "分别" in ctext or "均" in ctext
             # 分别增长7%和8%左右, 分别达到120万吨和8万吨: one comparator word covers the whole list.
@@ -377,8 +421,9 @@ def _target_rows(report: Any) -> list[list]:
                 direction = _direction(ctext, q.start)
                 for share in shares:
                     key = keys[k] if len(shares) == 1 else indicator_key(share)
-                    rows.append(row(index, share, key, direction, q.value, q.value_high, q.unit, q.comparator,
-                                    deadline, q.raw))
+                    rows.append([row_id(ctext, occurrence, index), *sentence_columns, ctext, share, key, direction,
+                                 q.value, q.value_high, q.unit, q.comparator, modality, deadline, None, q.raw,
+                                 clause.start, clause.end, period])
                     index += 1
             if indicators and len(indicators[-1]) >= 2:
                 previous_indicator = (indicators[-1], keys[-1])
