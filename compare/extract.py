@@ -134,6 +134,9 @@ def canonical_keys() -> frozenset[str]:
     return frozenset(key for _, key in _synonyms()) | frozenset(_synonym_table()[1].values())
 
 
+# Indicators repeat (the same words before the numbers of a clause, the same goals year after year):
+# 36% of the calls on the corpus are repeats.
+@lru_cache(maxsize=1 << 16)
 def indicator_key(indicator: str | None) -> str | None:
     """Canonical name of an indicator: the longest synonym it contains, else itself.
 
@@ -199,7 +202,12 @@ def _light_clean(text: str) -> str:
     return _QUOTES_AND_BRACKETS.sub("", text)
 
 
+# _indicator_for asks for the words before a clause's first number once per number; 46% of the calls
+# on the corpus are repeats.
+@lru_cache(maxsize=1 << 16)
 def _clean_indicator(text: str) -> str:
+    """The indicator in the words around a number: without the target preamble, quotes, and the
+    verbs, comparators and connectives at its ends."""
     core = _INDICATOR_CORE.fullmatch(_light_clean(text)).group(1)
     if not core and _TARGET_PREFIX_HINT.search(text):
         # 经济增长预期目标为5%左右: the indicator is what the target is of.
