@@ -199,6 +199,7 @@ _CN_NUM = f"[{_CN_NUMERAL_CHARS}]+(?:点[〇零一二三四五六七八九]+)?"
 _MAG = r"万亿|千万|百万|十万|亿|万|千(?![米克瓦])"
 _APPROX = r"多|余"
 _RANGE_SEP = r"\s*(?:-|~|至|到|—|–)\s*"
+_RANGE_SEP_RE = re.compile(_RANGE_SEP)
 
 # One numeral with magnitude, approximation word and unit; ranges are joined later.
 _NUMBER_RE = re.compile(
@@ -231,8 +232,13 @@ _CN_RANGE_AFTER = re.compile(
     f"(?:到|至|-|~)[{_CN_NUMERAL_CHARS}]+(?:万亿|千万|百万|十万|亿|万|千)?(?:{_UNIT_RE})")
 
 
+_QUOTE_OPENING = re.compile(r'[“《"「]')
+
+
 def _in_quotes(clause: str, pos: int) -> bool:
     """True when pos lies inside “…” or 《…》 (slogans, plan and document names)."""
+    if not _QUOTE_OPENING.search(clause, 0, pos):
+        return False  # most clauses quote nothing
     for open_, close in (("“", "”"), ("《", "》"), ('"', '"'), ("「", "」")):
         if open_ == close:
             if clause.count(open_, 0, pos) % 2 == 1:
@@ -244,16 +250,26 @@ def _in_quotes(clause: str, pos: int) -> bool:
     return False
 
 
+_PREFIX_LAST_CHARS = frozenset(word[-1] for word, _ in _PREFIX_COMPARATORS)
+
+
 def _prefix_comparator(clause: str, start: int) -> tuple[str | None, int]:
     before = clause[:start].rstrip()
+    if before[-1:] not in _PREFIX_LAST_CHARS:
+        return None, start  # most numbers follow no comparator word: one test instead of 18
     for word, comp in _PREFIX_BY_LENGTH:
         if before.endswith(word):
             return comp, len(before) - len(word)
     return None, start
 
 
+_SUFFIX_FIRST_CHARS = frozenset(word[0] for word, _ in _SUFFIX_COMPARATORS)
+
+
 def _suffix_comparator(clause: str, end: int) -> tuple[str | None, int]:
     after = clause[end:end + 3]
+    if after[:1] not in _SUFFIX_FIRST_CHARS:
+        return None, end
     for word, comp in _SUFFIX_COMPARATORS:
         if after.startswith(word):
             return comp, end + len(word)
@@ -402,9 +418,9 @@ def find_quantities(clause: str) -> list[Quantity]:
             comparator = ">"
         # A range: 6%-6.5%, 6-7万人, 8000万至1亿元.
         if i < len(matches):
-            sep = re.match(_RANGE_SEP, clause[end:])
+            sep = _RANGE_SEP_RE.match(clause, end)
             nxt = matches[i]
-            if sep and nxt.start() == end + sep.end() and not m.group("pct") \
+            if sep and nxt.start() == sep.end() and not m.group("pct") \
                     and not _is_not_a_quantity(clause, nxt) and not (m.group("approx1") or m.group("approx2")):
                 high = _value_of(nxt)
                 sep_word = sep.group().strip()
