@@ -54,7 +54,7 @@ import os
 import sys
 import time
 from collections import defaultdict
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -550,28 +550,37 @@ class _Pool:
         self.workers = workers
         self.executor: ProcessPoolExecutor | None = None
 
-    def map(self, function: Callable, jobs: list, done: Callable[[], None], weight: int,
-            meanwhile: Callable[[], None] | None = None) -> list:
-        """function over jobs, in order; in worker processes when the input bytes involved (`weight`) are many.
-        ``meanwhile`` is run in this process while the workers work (or after the jobs, without workers)."""
+    def map(self, function: Callable, jobs: list, done: Callable[[], None], weight: int) -> list:
+        """function over jobs, in order; in worker processes when the input bytes involved (`weight`) are many."""
         if self.workers <= 1 or len(jobs) < 2 or weight < _PARALLEL_BYTES:
             results = []
             for job in jobs:
                 results.append(function(job))
                 done()
-            if meanwhile is not None:
-                meanwhile()
             return results
+        futures = [self._executor().submit(function, job) for job in jobs]
+        for future in futures:
+            future.add_done_callback(lambda _f: done())
+        return [f.result() for f in futures]
+
+    def submitter(self, weight: int, jobs: int) -> Callable[[Callable, Any], Future]:
+        """A submit(function, job) -> Future: to the worker processes when the input bytes involved
+        (`weight`) are many, else run here at once (the Future comes back done)."""
+        if self.workers <= 1 or jobs < 2 or weight < _PARALLEL_BYTES:
+            def run_here(function: Callable, job: Any) -> Future:
+                future: Future = Future()
+                future.set_result(function(job))  # an exception propagates, as without a pool
+                return future
+
+            return run_here
+        return self._executor().submit
+
+    def _executor(self) -> ProcessPoolExecutor:
         if self.executor is None:
             # spawn, not fork: this process has used polars, whose thread pool a forked child can deadlock on.
             self.executor = ProcessPoolExecutor(max_workers=self.workers, initializer=_init_worker,
                                                 mp_context=multiprocessing.get_context("spawn"))
-        futures = [self.executor.submit(function, job) for job in jobs]
-        for future in futures:
-            future.add_done_callback(lambda _f: done())
-        if meanwhile is not None:
-            meanwhile()
-        return [f.result() for f in futures]
+        return self.executor
 
     def close(self) -> None:
         if self.executor is not None:
@@ -709,8 +718,9 @@ def _rebuild_locked(corpus: Path, store_dir: Path, site_dir: Path | None, summar
     # 4. which pages of the site are up to date
     plan = _plan_site(site_dir, by_place, diffs, engine, raw_old, summary) if site_dir is not None else None
 
-    # 5. the diffs, with the report and diff pages, a few years of a place per job; meanwhile this
-    # process writes the combined table
+    # 5. the diffs with the report and diff pages, a few years of a place per job, then each place's page
+    # as soon as its diffs are in; meanwhile this process writes the combined table and the index and
+    # fsyncs what the workers wrote
     targets_key = _key("targets", engine, [e["key"] for e in kept_entries])
     targets_name = f"targets-{targets_key}.parquet"
 
@@ -726,41 +736,73 @@ def _rebuild_locked(corpus: Path, store_dir: Path, site_dir: Path | None, summar
         _write_atomically(store_dir / targets_name, data)
         files[targets_name] = _sha(data)
 
-    def meanwhile() -> None:
+    def while_the_workers_work() -> None:
         write_combined_table()
         unsynced.sync()  # the reports' files
+        if index_due:
+            plan.record("index.html", _render_page(plan.index_job(store_dir)))
+            rendering.step()
 
     parts = _place_parts(store_dir, by_place, diffs, {d["key"] for d in diff_jobs}, plan)
-    counter = _Counter(progress, "diffing years", len(parts))
-    results = pool.map(_build_place_part, [job for job, _, _ in parts], counter.step,
-                       sum(weight for _, _, weight in parts), meanwhile=meanwhile)
+    place_pages = plan.place_pages() if plan is not None else {}
+    weight = sum(w for _, _, w, _ in parts) + \
+        (sum(e["size"] for p in place_pages for e in by_place[p].values()) if len(place_pages) > 20 else 0)
+    submit = pool.submitter(weight, len(parts) + len(place_pages))
+    diffing = _Counter(progress, "diffing years", len(parts))
+    index_due = plan is not None and "index.html" in plan.to_render
+    rendering = _Counter(progress, "rendering pages", len(place_pages) + index_due)
+    parts_left = defaultdict(int)
+    for _, _, _, place_key in parts:
+        parts_left[place_key] += 1
     pairs: dict[str, dict[tuple[int, int], dict]] = defaultdict(dict)
-    for (_, refs, _), part_results in zip(parts, results):
-        for (kind, ref), result in zip(refs, part_results):
-            if kind == "diff":
-                ref["summary"] = result["summary"]
-                files[ref["file"]] = result["sha"]
-                unsynced.add([ref["file"]])
-                pairs[ref["place_key"]][(ref["old_year"], ref["new_year"])] = result["pairs"]
-                if result["page"] is not None:
-                    plan.record(plan.diff_pages[ref["key"]], result["page"])
-            else:
-                plan.record(ref, result["page"])
+    diffs_by_place: dict[str, list[dict]] = defaultdict(list)
+    for d in diffs:
+        diffs_by_place[d["place_key"]].append(d)
+    waiting: dict[Future, tuple] = {}
 
-    # 6. the place pages (they need every diff's summary and pairs) and the index
+    def submit_place_page(place_key: str) -> None:
+        # Once all the place's diffs are known: its page needs their summaries and pairs.
+        if place_key in place_pages:
+            job = plan.place_job(store_dir, place_pages[place_key], diffs_by_place[place_key], pairs[place_key])
+            waiting[submit(_render_page, job)] = ("place", place_pages[place_key])
+
+    for job, refs, _, place_key in parts:
+        waiting[submit(_build_place_part, job)] = ("part", refs, place_key)
+    for place_key in place_pages:
+        if not parts_left[place_key]:
+            submit_place_page(place_key)
+    while_the_workers_work()
+    # Results as they come: a place page is started as soon as the last of its place's diffs is in.
+    while waiting:
+        done, _ = wait(list(waiting), return_when=FIRST_COMPLETED)
+        for future in done:
+            kind, *what = waiting.pop(future)
+            if kind == "place":
+                plan.record(what[0], future.result())
+                rendering.step()
+                continue
+            refs, place_key = what
+            for (task, ref), result in zip(refs, future.result()):
+                if task == "diff":
+                    ref["summary"] = result["summary"]
+                    files[ref["file"]] = result["sha"]
+                    unsynced.add([ref["file"]])
+                    pairs[place_key][(ref["old_year"], ref["new_year"])] = result["pairs"]
+                    if result["page"] is not None:
+                        plan.record(plan.diff_pages[ref["key"]], result["page"])
+                else:
+                    plan.record(ref, result["page"])
+            unsynced.sync()  # this part's diffs, while the workers go on
+            diffing.step()
+            parts_left[place_key] -= 1
+            if not parts_left[place_key]:
+                submit_place_page(place_key)
     pages: dict[str, dict] = {}
     retired: list[str] = []
     if plan is not None:
-        jobs = plan.last_jobs(store_dir, diffs, pairs)
-        counter = _Counter(progress, "rendering pages", len(jobs))
-        weight = sum(e["size"] for years in by_place.values() for e in years.values()) if len(jobs) > 20 else 0
-        for relative, record in zip([relative for relative, _ in jobs],
-                                    pool.map(_render_page, [job for _, job in jobs], counter.step, weight,
-                                             meanwhile=unsynced.sync)):
-            plan.record(relative, record)
         pages, retired = plan.finish(summary)
 
-    # 7. the manifest, last; then the garbage it no longer names
+    # 6. the manifest, last; then the garbage it no longer names
     inputs = [{k: e.get(k) for k in ("path", "size", "sha256", "key", "status", "place", "place_key", "level",
                                       "year", "rows", "error")} for e in entries]
     manifest = {"format": STORE_FORMAT, "engine": engine, "corpus": str(corpus),
@@ -829,20 +871,19 @@ class _SitePlan:
         self.rendered += 1
         self.pages[relative] = {"key": self.keys[relative], **record}
 
-    def last_jobs(self, store_dir: Path, diffs: list[dict], pairs: dict) -> list[tuple[str, tuple]]:
-        """The place pages and the index still to render, as (relative path, _render_page job)."""
-        summaries: dict[str, list[dict]] = defaultdict(list)
-        for d in diffs:
-            summaries[d["place_key"]].append(d["summary"])
-        jobs = []
-        for relative, (kind, spec) in self.to_render.items():
-            if kind == "place":
-                spec = {**spec, "summaries": summaries[spec["place_key"]], "pairs": pairs.get(spec["place_key"], {})}
-            if kind in ("place", "index"):
-                jobs.append((relative, (kind, str(store_dir), self.path(relative), spec)))
-        # The place pages with the longest histories first, the index last.
-        jobs.sort(key=lambda j: (j[1][0] == "index", -len(j[1][3].get("reports", ()))))
-        return jobs
+    def place_pages(self) -> dict[str, str]:
+        """place key -> relative path of its page, for the place pages to render, longest history first."""
+        places = [(spec["place_key"], relative, len(spec["reports"])) for relative, (kind, spec) in
+                  self.to_render.items() if kind == "place"]
+        return {place_key: relative for place_key, relative, _ in sorted(places, key=lambda p: -p[2])}
+
+    def place_job(self, store_dir: Path, relative: str, place_diffs: list[dict], pairs: dict) -> tuple:
+        """The _render_page job of a place's page; each of the place's diffs has its summary by now."""
+        spec = {**self.to_render[relative][1], "summaries": [d["summary"] for d in place_diffs], "pairs": pairs}
+        return ("place", str(store_dir), self.path(relative), spec)
+
+    def index_job(self, store_dir: Path) -> tuple:
+        return ("index", str(store_dir), self.path("index.html"), self.to_render["index.html"][1])
 
     def finish(self, summary: RebuildSummary) -> tuple[dict, list[str]]:
         summary.pages_total, summary.pages_rendered = len(self.keys), self.rendered
@@ -893,10 +934,10 @@ def _plan_site(site_dir: Path, by_place: dict, diffs: list[dict], engine: str, o
 
 
 def _place_parts(store_dir: Path, by_place: dict, diffs: list[dict], to_compute: set[str], plan: _SitePlan | None
-                 ) -> list[tuple[tuple, list[tuple[str, Any]], int]]:
+                 ) -> list[tuple[tuple, list[tuple[str, Any]], int, str]]:
     """The diffs to compute and the report and diff pages to render, as _build_place_part jobs of at
-    most _PART_YEARS years of one place: (job, what each task's result is for, input bytes), the
-    heaviest first so no worker is left with a big job at the end."""
+    most _PART_YEARS years of one place: (job, what each task's result is for, input bytes, place key),
+    the heaviest first so no worker is left with a big job at the end."""
     diffs_by_place: dict[str, list[dict]] = defaultdict(list)
     for d in diffs:
         diffs_by_place[d["place_key"]].append(d)
@@ -924,7 +965,7 @@ def _place_parts(store_dir: Path, by_place: dict, diffs: list[dict], to_compute:
             chunk = [t for y in years[start:start + _PART_YEARS] for t in tasks_by_year[y]]
             if chunk:
                 parts.append(((str(store_dir), years, [t for t, _, _ in chunk]), [r for _, r, _ in chunk],
-                              sum(w for _, _, w in chunk)))
+                              sum(w for _, _, w in chunk), place_key))
     parts.sort(key=lambda part: -part[2])
     return parts
 
