@@ -66,6 +66,30 @@ def _read_and_extract(args: tuple[Path, dict]) -> tuple[Report | None, pl.DataFr
     return report, extract_targets(report), None
 
 
+def _file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # read_report reports it
+
+
+def _in_parallel(jobs: list[tuple[Path, dict]], workers: int) -> list[tuple]:
+    """_read_and_extract over every job in worker processes; results in the order of `jobs`.
+
+    Longest files first, in small chunks: the workers then finish together instead of one waiting
+    for the other's last large chunk (with chunks of a quarter of a worker's share, the last one
+    alone took ~1 s of the ~3 s a two-process pass over the corpus takes).
+    """
+    order = sorted(range(len(jobs)), key=lambda i: -_file_size(jobs[i][0]))
+    with process_pool(workers) as pool:
+        done = pool.map(_read_and_extract, [jobs[i] for i in order],
+                        chunksize=max(1, len(jobs) // (workers * 16)))
+        results: list[tuple] = [()] * len(jobs)
+        for i, result in zip(order, done):
+            results[i] = result
+    return results
+
+
 def load_corpus(paths: Iterable[str | Path], *, use_manifest: bool = True, workers: int | None = None,
                 files: Sequence[Path] | None = None) -> Corpus:
     """Read and extract every report under `paths` (or exactly `files` when given).
@@ -79,8 +103,7 @@ def load_corpus(paths: Iterable[str | Path], *, use_manifest: bool = True, worke
     workers = default_workers() if workers is None else workers
     jobs = [(f, manifest) for f in files]
     if workers > 1 and len(jobs) >= _PARALLEL_FROM:
-        with process_pool(workers) as pool:
-            results = list(pool.map(_read_and_extract, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
+        results = _in_parallel(jobs, workers)
     else:
         results = [_read_and_extract(job) for job in jobs]
     reports, tables = [], {}
