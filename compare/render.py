@@ -24,7 +24,6 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 from urllib.parse import urlsplit
 
@@ -65,15 +64,11 @@ class SiteLinks:
 
 # ---------------------------------------------------------------- templates
 
-def _template_dirs() -> list[Path]:
-    # The source checkout keeps templates/ at the project root; the wheel ships them as compare/templates.
-    here = Path(__file__).resolve()
-    return [d for d in (here.parents[1] / "templates", here.parent / "templates") if d.is_dir()]
-
-
 @lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(d) for d in _template_dirs()]),
+    from compare.site import template_dirs
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(d) for d in template_dirs()]),
                              autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.globals.update(STATUS_LABELS=STATUS_LABELS, FLAG_LABELS=FLAG_LABELS, OUTCOME_LABELS=OUTCOME_LABELS,

@@ -30,11 +30,9 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 from urllib.parse import quote
 
-from compare.render import (SiteLinks, diff_summary, render_diff_page, render_index, render_place_page,
-                            render_report_page)
 
 __all__ = ["place_slug", "write_if_changed", "write_atomically", "build_site", "build_place", "build_index", "site_paths",
-           "report_meta_dict"]
+           "report_meta_dict", "template_dirs"]
 
 MAX_SLUG_CHARS = 40  # 40 CJK characters are 120 bytes in UTF-8, far below the usual 255-byte name limit
 _UNSAFE_RUN = re.compile(r"[^\w\-]+")  # keeps letters and digits of every script (CJK readable), _ and -
@@ -69,6 +67,14 @@ def place_slug(place_key: str, taken: set[str] | None = None) -> str:
         slug = f"{text}-{digest}-{n}"
     taken.add(slug)
     return slug
+
+
+def template_dirs() -> list[Path]:
+    """The folders the page templates are loaded from: the source checkout keeps templates/ at the
+    project root, the wheel ships them as compare/templates. (Here, not in render.py, so that
+    a rebuild with nothing to do can hash them without importing the renderer.)"""
+    here = Path(__file__).resolve()
+    return [d for d in (here.parents[1] / "templates", here.parent / "templates") if d.is_dir()]
 
 
 def write_if_changed(path: Path, content: str | bytes) -> bool:
@@ -190,9 +196,9 @@ def build_place(place_key: str, slug: str, reports_by_year: Mapping[int, Any], t
     """One place's pages (its reports, the diff of each pair of consecutive years, the place page
     with its history); returns the pages and the place's row of the index."""
     from compare.diff import diff_tables
-    from compare.history import history_table
-
     from compare.extract import extract_targets
+    from compare.history import history_table
+    from compare.render import SiteLinks, diff_summary, render_diff_page, render_place_page, render_report_page
 
     out_dir = Path(out_dir)
     years = sorted(reports_by_year)
@@ -233,6 +239,8 @@ def build_place(place_key: str, slug: str, reports_by_year: Mapping[int, Any], t
 
 def build_index(index_rows: list[dict], out_dir: Path) -> Path:
     """The index page (places x years grid) from the places' index rows."""
+    from compare.render import render_index
+
     rows = sorted(index_rows, key=lambda r: (_LEVEL_ORDER.get(r["level"], 9), r["place_key"]))
     path = Path(out_dir) / "index.html"
     write_if_changed(path, render_index(rows))

@@ -54,17 +54,19 @@ import os
 import sys
 import time
 from collections import defaultdict
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 from urllib.parse import quote
 
 import orjson
-import polars as pl
+
+if TYPE_CHECKING:
+    import polars as pl
 
 import compare
 from compare.ingest import IngestError, Report, find_report_files, manifests_for, read_report, refuse_duplicates
@@ -97,12 +99,12 @@ class StoreError(Exception):
 def engine_version() -> str:
     """``compare.__version__`` + a hash of the engine's source (ENGINE_MODULES), data and template files."""
     package = Path(compare.__file__).resolve().parent
-    from compare.render import _template_dirs  # the folders render.py loads templates from
+    from compare.site import template_dirs  # the folders render.py loads templates from
 
     digest = hashlib.sha256()
     files = [package / f"{name}.py" for name in ENGINE_MODULES]
     files += sorted(p for p in (package / "data").rglob("*") if p.is_file())
-    files += [p for d in _template_dirs() for p in sorted(d.rglob("*")) if p.is_file()]
+    files += [p for d in template_dirs() for p in sorted(d.rglob("*")) if p.is_file()]
     for path in files:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return f"{compare.__version__}+{digest.hexdigest()[:16]}"
@@ -192,10 +194,12 @@ class Store:
 
     def table(self) -> pl.DataFrame:
         """The combined target table of every built report."""
+        import polars as pl
+
         return pl.read_parquet(self.root / self.manifest["targets"])
 
     def report_table(self, key: str) -> pl.DataFrame:
-        return pl.read_parquet(self.root / "tables" / f"{key}.parquet")
+        return _load_table(self.root, key)
 
     def report(self, key: str) -> Report:
         fields = json.loads((self.root / "reports" / f"{key}.json").read_text(encoding="utf-8"))
@@ -317,6 +321,8 @@ def _read_diff(path: Path) -> dict:
 
 
 def _load_table(root: Path, key: str, columns: Sequence[str] | None = None) -> pl.DataFrame:
+    import polars as pl  # not at the top: a rebuild with nothing to do must not pay its 0.2 s import
+
     return pl.read_parquet(root / "tables" / f"{key}.parquet", columns=list(columns) if columns else None)
 
 
@@ -546,13 +552,21 @@ def _classify_inputs(files: list[Path], rows: dict, old_inputs: dict, engine: st
 class _Pool:
     """A process pool started only when a stage has enough jobs, then kept for the later stages."""
 
-    def __init__(self, workers: int):
-        self.workers = workers
+    def __init__(self, workers: int | None):
+        self._workers = workers  # None: every core, found out only when there is work to share
         self.executor: ProcessPoolExecutor | None = None
+
+    @property
+    def workers(self) -> int:
+        if self._workers is None:
+            from compare.corpus import default_workers  # imports polars: not for a rebuild with nothing to do
+
+            self._workers = default_workers()
+        return self._workers
 
     def map(self, function: Callable, jobs: list, done: Callable[[], None], weight: int) -> list:
         """function over jobs, in order; in worker processes when the input bytes involved (`weight`) are many."""
-        if self.workers <= 1 or len(jobs) < 2 or weight < _PARALLEL_BYTES:
+        if len(jobs) < 2 or weight < _PARALLEL_BYTES or self.workers <= 1:
             results = []
             for job in jobs:
                 results.append(function(job))
@@ -566,7 +580,7 @@ class _Pool:
     def submitter(self, weight: int, jobs: int) -> Callable[[Callable, Any], Future]:
         """A submit(function, job) -> Future: to the worker processes when the input bytes involved
         (`weight`) are many, else run here at once (the Future comes back done)."""
-        if self.workers <= 1 or jobs < 2 or weight < _PARALLEL_BYTES:
+        if jobs < 2 or weight < _PARALLEL_BYTES or self.workers <= 1:
             def run_here(function: Callable, job: Any) -> Future:
                 future: Future = Future()
                 future.set_result(function(job))  # an exception propagates, as without a pool
@@ -611,11 +625,9 @@ def rebuild(corpus: str | Path, store_dir: str | Path, site_dir: str | Path | No
                            if e.get("key") in failed_before]
         summary.seconds = time.perf_counter() - started
         return summary
-    from compare.corpus import default_workers
-
     with store_lock(store_dir, wait=wait) as held:
         summary.resumed_after_pid = held.previous_pid
-        pool = _Pool(default_workers() if workers is None else workers)
+        pool = _Pool(workers)
         try:
             _rebuild_locked(corpus, store_dir, site_dir, summary, pool, progress or (lambda *_: None))
         finally:
@@ -719,25 +731,30 @@ def _rebuild_locked(corpus: Path, store_dir: Path, site_dir: Path | None, summar
     plan = _plan_site(site_dir, by_place, diffs, engine, raw_old, summary) if site_dir is not None else None
 
     # 5. the diffs with the report and diff pages, a few years of a place per job, then each place's page
-    # as soon as its diffs are in; meanwhile this process writes the combined table and the index and
-    # fsyncs what the workers wrote
+    # as soon as its diffs are in; meanwhile this process writes the index and fsyncs what the workers
+    # wrote, and a thread writes the combined table (polars lets go of the GIL: it overlaps a serial run too)
     targets_key = _key("targets", engine, [e["key"] for e in kept_entries])
     targets_name = f"targets-{targets_key}.parquet"
 
-    def write_combined_table() -> None:
+    def write_combined_table() -> str:
+        """Its sha256; written unless the last build has it."""
         if targets_name in old_files:
-            files[targets_name] = old_files[targets_name]
-            return
+            return old_files[targets_name]
+        import polars as pl
+
         from compare.extract import empty_targets
 
         tables = [store_dir / "tables" / f"{e['key']}.parquet" for e in kept_entries]
         # one multi-file read (parallel in polars), lz4: the combined table is rewritten on every change
         data = _table_bytes(pl.read_parquet(tables) if tables else empty_targets(), compression="lz4")
         _write_atomically(store_dir / targets_name, data)
-        files[targets_name] = _sha(data)
+        return _sha(data)
+
+    background = ThreadPoolExecutor(max_workers=1)
+    combined = background.submit(write_combined_table)
+    background.shutdown(wait=False)  # the thread ends with its one job
 
     def while_the_workers_work() -> None:
-        write_combined_table()
         unsynced.sync()  # the reports' files
         if index_due:
             plan.record("index.html", _render_page(plan.index_job(store_dir)))
@@ -797,6 +814,7 @@ def _rebuild_locked(corpus: Path, store_dir: Path, site_dir: Path | None, summar
             parts_left[place_key] -= 1
             if not parts_left[place_key]:
                 submit_place_page(place_key)
+    files[targets_name] = combined.result()
     pages: dict[str, dict] = {}
     retired: list[str] = []
     if plan is not None:
