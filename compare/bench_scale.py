@@ -103,11 +103,11 @@ def _job_rebuild(p: dict) -> dict:
     """store.rebuild of a corpus, with the time each stage started (and, if asked, a profile of this process)."""
     from compare.store import rebuild
 
-    stages: dict[str, float] = {}
+    stages: dict[str, float] = {}   # when each stage last reported progress (its end), from the start
     started = time.perf_counter()
 
     def progress(stage: str, done: int, total: int) -> None:
-        stages.setdefault(stage, time.perf_counter() - started)
+        stages[stage] = time.perf_counter() - started
 
     profiler = None
     if p.get("profile"):
@@ -279,7 +279,8 @@ def bench_scale(args: argparse.Namespace) -> str:
     work = Path(tempfile.mkdtemp(prefix="compare-bench-scale-", dir=args.work))
     lines = [f"Generated corpus: {source} (first N/{years} places of it, {years} years each); every run a fresh "
              f"process; store and site written to {work}.", "",
-             "| reports | MB | full rebuild | per report | read+extract | diffs | site | peak RSS (job / largest worker) "
+             "| reports | MB | full rebuild | per report | read+extract | diffs with report and diff pages "
+             "| place pages, index, table, manifest | peak RSS (job / largest worker) "
              "| recovered edits | load before |",
              "|---|---|---|---|---|---|---|---|---|---|"]
     results = {}
@@ -291,12 +292,11 @@ def bench_scale(args: argparse.Namespace) -> str:
             r = run_job("rebuild", {"corpus": str(corpus), "store": str(work / f"store-{size}"),
                                     "site": str(work / f"site-{size}"), "full": True})
             acc = run_job("accuracy", {"corpus": str(corpus), "store": str(work / f"store-{size}")})
-            stages = r["stages"]
-            marks = sorted(stages.items(), key=lambda kv: kv[1]) + [("end", r["seconds"])]
-            spans = {a: b_t - a_t for (a, a_t), (_, b_t) in zip(marks, marks[1:])}
-            read = spans.get("reading reports", 0.0)
-            diffs = spans.get("diffing years", 0.0)
-            site = sum(v for k, v in spans.items() if k not in ("reading reports", "diffing years"))
+            # Stages overlap (a place's page starts once its diffs are in), so each span runs from the end
+            # of the stage before to the end of this one.
+            read = r["stages"].get("reading reports", 0.0)
+            diffed = max(read, r["stages"].get("diffing years", read))
+            diffs, site = diffed - read, r["seconds"] - diffed
             share = sum(acc["recovered"].values()) / max(1, sum(acc["checked"].values()))
             results[size] = {"rebuild": r, "accuracy": acc, "share": share, "mb": mb}
             lines.append(f"| {size:,} | {mb:.0f} | {r['wall_s']:.1f} s | {r['wall_s'] / size * 1e3:.1f} ms | {read:.1f} s "
@@ -314,9 +314,10 @@ def bench_scale(args: argparse.Namespace) -> str:
             lines.append(f"Time per report, {largest:,} against 1,000 reports: {ratio:.2f}x "
                          f"(goal < {GOAL_LINEAR_RATIO}: {'met' if ratio < GOAL_LINEAR_RATIO else 'NOT met'}).")
         big = results[largest]
+        verdict = ("met" if big["rebuild"]["wall_s"] < GOAL_REBUILD_10K_S else "NOT met") if largest >= 10_000 \
+            else "not judged: the goal is for 10,000 reports"
         lines.append(f"Full rebuild of {largest:,} reports: {big['rebuild']['wall_s']:.0f} s "
-                     f"(goal < {GOAL_REBUILD_10K_S:.0f} s at 10,000: "
-                     f"{'met' if big['rebuild']['wall_s'] < GOAL_REBUILD_10K_S else 'NOT met'}), peak RSS "
+                     f"(goal < {GOAL_REBUILD_10K_S:.0f} s at 10,000: {verdict}), peak RSS "
                      f"{big['rebuild']['rss_mb']:.0f} MB in the rebuild process, {big['rebuild']['rss_workers_mb']:.0f} MB "
                      f"in its largest worker (goal < {GOAL_RSS_MB:.0f} MB).")
         lines.append("Disk after each full rebuild (store / site): " + "; ".join(
