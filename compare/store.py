@@ -1043,7 +1043,14 @@ def _collect_garbage(store_dir: Path, listed: set[str]) -> int:
 
 
 def _delete_pages(site_dir: Path, retired: Iterable[str], wanted: set[str]) -> int:
+    """Delete the retired pages no longer wanted, and the temp files of page writes a kill -9
+    interrupted (site.write_atomically's `.NAME.XXXX.tmp`); the lock makes them stale, not in use."""
     deleted = 0
+    for stale in list(site_dir.rglob(".*.tmp")):  # not pages: not counted
+        try:
+            stale.unlink()
+        except OSError:
+            pass
     for relative in retired:
         if relative in wanted:
             continue

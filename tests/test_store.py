@@ -360,3 +360,18 @@ def test_engine_version_covers_every_module_a_rebuild_uses(tiny):
     used = set(done.stdout.split())
     assert used - set(store_module.ENGINE_MODULES) == {"lock"}, used
     assert store_module.engine_version().startswith(__import__("compare").__version__ + "+")
+
+
+def test_temp_files_of_a_killed_page_write_are_cleaned_up(tiny):
+    """A kill -9 in the middle of site.write_atomically leaves `.NAME.XXXX.tmp` beside the page;
+    the next rebuild (it holds the lock, so no write is in progress) removes it."""
+    corpus, store_dir, site = tiny
+    rebuild(corpus, store_dir, site, workers=1)
+    page = next(site.rglob("2021.html"))
+    stale = [page.parent / f".{page.name}.k9x2ab.tmp", site / ".index.html.q7w3er.tmp"]
+    for path in stale:
+        path.write_bytes(b"<html>half a page")
+    change_corpus(corpus)
+    rebuild(corpus, store_dir, site, workers=1)
+    assert not any(path.exists() for path in stale)
+    assert not list(site.rglob("*.tmp"))
