@@ -251,3 +251,15 @@ def test_write_if_changed(tmp_path):
     assert write_if_changed(path, "一") is False
     assert write_if_changed(path, "二") is True and path.read_text(encoding="utf-8") == "二"
     assert [p.name for p in path.parent.iterdir()] == ["x.html"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("&<>\"'a中 \n")) | st.characters(), max_size=40))
+def test_both_escapers_agree_with_markupsafe(text):
+    """render escapes with markupsafe's C function where it exists and a Python copy elsewhere:
+    both must give what markupsafe.escape gives."""
+    import markupsafe
+
+    from compare.render import _escape_text, _escape_text_in_python
+
+    assert _escape_text(text) == _escape_text_in_python(text) == str(markupsafe.escape(text))
