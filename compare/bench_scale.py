@@ -276,6 +276,8 @@ def bench_scale(args: argparse.Namespace) -> str:
     sizes = _sizes(args.sizes)
     years = args.years
     source = _generated(Path(args.source), max(sizes) // years, years)
+    if args.work:
+        Path(args.work).mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="compare-bench-scale-", dir=args.work))
     lines = [f"Generated corpus: {source} (first N/{years} places of it, {years} years each); every run a fresh "
              f"process; store and site written to {work}.", "",
