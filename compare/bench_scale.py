@@ -206,6 +206,9 @@ def bench_diff(args: argparse.Namespace) -> str:
     """`compare diff` of two national reports as a subprocess (start-up included), and diff_tables per pair."""
     corpus = Path(args.corpus)
     old, new = corpus / "national" / "2023.txt", corpus / "national" / "2024.txt"
+    from compare.bench import compile_package
+
+    compile_package()
     compare = Path(sys.executable).parent / "compare"
     command = [str(compare)] if compare.exists() else [sys.executable, "-m", "compare"]
     command += ["diff", str(old), str(new)]
