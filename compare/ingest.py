@@ -276,9 +276,45 @@ def _report_start(text: str) -> int:
     return start
 
 
+# A line break (and any blank lines) inside a sentence, as some web pages cut them: before closing
+# punctuation (保持全国第一 / 。), inside brackets (细颗粒物(PM / 2.5)浓度), or between a number and its
+# unit (国内生产总值达到74.4 / 万亿元，增长6.7%: national 2017).
+_LINE_BREAK = re.compile(r"[ \t]*\n(?:[ \t]*\n)*[ \t]*(?=\S)")
+_CLOSING = frozenset(",;:!?)。、」』》%")
+_UNITS = frozenset("万亿千百元个家项条所亩吨人%")
+_NUMBER_AT_END = re.compile(r"(?:\d\.?|[〇零一二两三四五六七八九十百千万亿]{2})$")
+
+
+def _join_broken_line(match: re.Match) -> str:
+    """'' where the break splits a sentence, else the break as it was."""
+    text, start = match.string, match.start()
+    line = text[text.rfind("\n", 0, start) + 1 : start]
+    following = text[match.end()]
+    if not line.strip():
+        return match.group()
+    if following in _CLOSING or line.count("(") > line.count(")") or line.count("《") > line.count("》"):
+        return ""
+    # A unit after a number; a short line ending in a numeral is a heading (三), not a cut number.
+    if following in _UNITS:
+        number = _NUMBER_AT_END.search(line)
+        if number and (number.group()[0].isdigit() or len(line) >= 8):
+            return ""
+    return match.group()
+
+
+def join_broken_lines(text: str) -> str:
+    """Lines of a sentence cut apart by the web page (mid-number, or before its full stop) joined again.
+
+    >>> join_broken_lines("达到74.4\\n\\n万亿元,增长6.7%。\\n三\\n人民公社\\n保持全国第一\\n。\\n细颗粒物(PM\\n2.5)浓度下降")
+    '达到74.4万亿元,增长6.7%。\\n三\\n人民公社\\n保持全国第一。\\n细颗粒物(PM2.5)浓度下降'
+    """
+    return _LINE_BREAK.sub(_join_broken_line, text) if "\n" in text else text
+
+
 def _strip_clutter(text: str) -> str:
     text = text[: _report_end(text)]
     text = _CLUTTER_LINE.sub("", "\n" + text)[1:] if text else text
+    text = join_broken_lines(text)
     if "扫一扫" in text or "【关闭" in text or "发布日期" in text:
         text = _CLUTTER_TAIL.sub("", text)
     text = text[_report_start(text) :]
