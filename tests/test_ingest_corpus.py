@@ -104,3 +104,20 @@ def test_notes_explain_lost_characters_and_wrong_headers(corpus):
     assert "\\r\\n" not in by_path["baoding-counties/shunping/2008.txt"].text
     # Shanghai 2020-2024: paragraphs restored from runs of spaces
     assert by_path["shanghai/2022.txt"].text.count("\n") > 50
+
+
+def test_a_sentence_cut_across_lines_is_read_whole():
+    """National 2017 cuts `国内生产总值达到74.4` from `万亿元，增长6.7%` with a blank line; joined again,
+    2016's GDP target (6.5-7%) is checked against 6.7% instead of not_reported."""
+    from compare.places import diff_files
+
+    national = require_shared() / "corpus" / "national"
+    diff = diff_files(national / "2016.txt", national / "2017.txt")
+    gdp = [c for c in diff["changes"] if c["old"] and c["old"]["indicator_key"] == "国内生产总值"
+           and c["old"]["value"] is not None and c["outcome"]]
+    assert gdp and gdp[0]["outcome"]["status"] == "met" and gdp[0]["outcome"]["value"] == 6.7
+    from compare.extract import extract_rows
+    from compare.ingest import read_report
+
+    rows = extract_rows(read_report(national / "2017.txt"))
+    assert any(r["text"] == "国内生产总值达到74.4万亿元" and r["value"] == 7.44e13 and r["unit"] == "元" for r in rows)
