@@ -27,8 +27,9 @@ __all__ = ["TARGET_COLUMNS", "target_schema", "extract_targets", "extract_rows",
 
 # Precompiled patterns of the hot paths (re's own cache costs ~1.5 µs a call).
 _QUOTES_AND_BRACKETS = re.compile(r"[“”\"《》()（）\[\]?]")
-_LIST_JOINERS = re.compile(r"[和与及、]")
-_SHARE_JOINERS = re.compile(r"[、和与及]")
+# 及以上 / 及以下 ("and above"), as in 地级及以上城市, joins no list.
+_LIST_JOINERS = re.compile(r"[和与、]|及(?!以[上下])")
+_SHARE_JOINERS = re.compile(r"[、和与]|及(?!以[上下])")
 _ANY_DIGIT = re.compile(r"\d")
 _WHITESPACE = re.compile(r"\s+")
 
