@@ -121,7 +121,10 @@ def _wording_part(sentence: str, year: int | None) -> str | None:
 
 
 # 十三五时期 and 过去五年 name a span; “十三五”实现了良好开局 speaks of one year and does not.
-_MULTI_YEAR = re.compile(r"过去(?:的)?五年|五年来|五年间|十[一二三四五]五[”\"]?(?:时期|期间|以来)|本届政府|年均|累计")
+# A sentence or clause that opens with 五年 counts too (五年全国新增城镇就业5100万人: national 2008);
+# a 五年 inside one is often a plan's name or horizon (第十一个五年规划, 确保五年稳定脱贫).
+_MULTI_YEAR = re.compile(r"过去(?:的)?五年|五年来|五年间|十[一二三四五]五[”\"]?(?:时期|期间|以来)|本届政府|年均|累计"
+                         r"|(?:^|[,，;；:：])五年(?![规计行内后前])")
 _LAST_YEAR = re.compile(r"刚刚过去的|过去(?:的)?一年|一年来|去年|上年")
 
 
@@ -130,6 +133,8 @@ def _period_of(text: str, year: int | None) -> str | None:
 
     >>> _period_of("一、过去五年工作回顾", 2013), _period_of("2012年，国内生产总值增长7.8%", 2013)
     ('multi', 'year')
+    >>> _period_of("五年全国新增城镇就业5100万人", 2008), _period_of("确保五年稳定脱贫", 2013)
+    ('multi', None)
     """
     if year is not None and f"{year - 1}年" in text:
         return "year"
