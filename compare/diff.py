@@ -45,6 +45,20 @@ _FIGURE_RE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|万|亿|个百分点)")
 _AVERAGE_RE = re.compile(r"年均|平均每年|累计")
 _INCREMENT_RE = re.compile(r"新增|新认定|新引进|新落户|净增")
 _FIVE_YEAR_RE = re.compile(r"五年|十[一二三四五]五")
+_BASE_YEAR_RE = re.compile(r"比((?:19|20)\d\d)年")
+
+
+def _against_old_base(row: dict) -> bool:
+    """A change against a base year older than the year before last is not a year's figure:
+    比2005年下降20% (hebei 2011, reviewing 十一五); a 2018 report's 比2016年 is still 2017's change.
+
+    >>> _against_old_base({"text": "单位生产总值能耗比2005年下降20%", "year": 2011})
+    True
+    >>> _against_old_base({"text": "比2016年增加39天", "year": 2018})
+    False
+    """
+    base = _BASE_YEAR_RE.search(row["text"]) if "比" in row["text"] else None
+    return bool(base) and row["year"] is not None and int(base.group(1)) < row["year"] - 2
 
 
 def _midpoint(row: dict) -> float:
@@ -129,7 +143,7 @@ def _outcomes(plans: list[dict], review_rows: list[dict], tolerance: float) -> l
     from rapidfuzz import fuzz, process
 
     candidates = [r for r in review_rows if r["value"] is not None and r["value_high"] is None
-                  and not _AVERAGE_RE.search(r["text"]) and r.get("period") != "multi"]
+                  and not _AVERAGE_RE.search(r["text"]) and r.get("period") != "multi" and not _against_old_base(r)]
     # A target due in a later year (到2027年…) is neither met nor missed by next year's figure.
     numeric = [p for p in plans if p is not None and p["value"] is not None
                and (p["deadline"] is None or p["deadline"] <= p["year"])]
