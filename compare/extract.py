@@ -298,6 +298,41 @@ def _shares(indicator: str, n: int) -> list[str] | None:
     return None
 
 
+def _listed_before(named: list[tuple[int, list]], n: int) -> list | None:
+    """The n indicators a list of n figures refers back to: those of the clause before when it
+    named n (城乡居民收入分别达到…元和…元 -> 城镇…, 农村…), else those of the last n clauses
+    that each named one figure (城镇居民…14785元，农民…5130元); None when neither holds.
+
+    >>> _listed_before([(1, [("甲", None)]), (1, [("乙", None)])], 2)
+    [('甲', None), ('乙', None)]
+    >>> _listed_before([(1, [("甲", None)]), (2, [("恩格尔系数", None)])], 2) is None
+    True
+    """
+    if not named:
+        return None
+    if len(named[-1][1]) == n:
+        return named[-1][1]
+    if named[-1][0] > 1 or len(named) < n:
+        return None  # the clause before listed several figures of its own
+    last = named[-n:]
+    if all(count == 1 and len(found) == 1 for count, found in last):
+        return [found[0] for _, found in last]
+    return None
+
+
+def _is_list(clause: str, quantities: list[Quantity]) -> bool:
+    """Whether the quantities stand side by side, joined only by 、 和 及 与 (增长8.5%、9.5%).
+
+    >>> from compare.quantity import find_quantities
+    >>> _is_list("增长8.5%、9.5%", find_quantities("增长8.5%、9.5%")), _is_list("达到12亿元、增长8%", find_quantities("达到12亿元、增长8%"))
+    (True, False)
+    """
+    return all(clause[a.end:b.start].strip() in _LIST_GAPS for a, b in zip(quantities, quantities[1:]))
+
+
+_LIST_GAPS = frozenset(("、", "和", "及", "与", ",", "，"))
+
+
 def _row_id(place: str, year: int, clause: str, occurrence: int, index: int) -> str:
     """A row's stable id: the hash of where it was said (place, year), its clause text, the
     clause's occurrence in the report and the row's index in the clause."""
@@ -379,6 +414,8 @@ def _target_rows(report: Any) -> list[list]:
         sentence_deadline = _deadline_in(sentence_text)
         default_deadline = sentence_deadline or (year if plan else None)
         previous_indicator: tuple[str, str | None] | None = None
+        # Per clause of this sentence that named its indicators: (its quantities, the indicators of its rows).
+        named_before: list[tuple[int, list[tuple[str, str | None]]]] = []
         clauses = split_clauses(sentence.text, sentence.start)
         # A clause is a piece of its sentence: when the sentence has no whitespace, neither have its clauses.
         if len(sentence_text) == len(sentence.text):
@@ -416,6 +453,15 @@ def _target_rows(report: Any) -> list[list]:
             named = [_indicator_for(ctext, quantities, k) for k in range(len(quantities))]
             indicators = [ind for ind, _ in named]
             keys = [key for _, key in named]
+            unnamed = [bool(_INHERIT_RE.match(ind or "")) or len(ind) < 2 for ind in indicators]
+            n = len(quantities)
+            listed = _listed_before(named_before, n) if n > 1 and all(unnamed) else None
+            if listed and ("分别" in ctext or _is_list(ctext, quantities)):
+                # 城镇居民人均可支配收入14785元，农民人均纯收入5130元，分别增长10%和7%: one figure for each
+                # of the indicators the clauses before named, in their order (so too a bare list after them:
+                # 城乡居民人均可支配收入分别达到22480元和8298元，增长10%、11%). Not 达到5379亿元、增长18.5%,
+                # a level and a growth of one indicator.
+                indicators, keys = [ind for ind, _ in listed], [key for _, key in listed]
             for k, ind in enumerate(indicators):
                 if _INHERIT_RE.match(ind or "") or len(ind) < 2:
                     if k and len(indicators[k - 1]) >= 2:
@@ -435,6 +481,11 @@ def _target_rows(report: Any) -> list[list]:
                 direction = _direction(ctext, q.start)
                 for share in shares:
                     key = keys[k] if len(shares) == 1 else indicator_key(share)
+                    if not all(unnamed):
+                        if k == 0 and share == shares[0]:
+                            named_before.append((n, []))
+                        if (share, key) not in named_before[-1][1]:
+                            named_before[-1][1].append((share, key))
                     rows.append([row_id(ctext, occurrence, index), *sentence_columns, ctext, share, key, direction,
                                  q.value, q.value_high, q.unit, q.comparator, modality, deadline, None, q.raw,
                                  clause.start, clause.end, period])
