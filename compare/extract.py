@@ -83,7 +83,7 @@ _LEAD_WORDS = (
 _TAIL_WORDS = (
     "分别 均 同比 比上年 较上年 年均 平均 增长 下降 提高 降低 增加 减少 上涨 涨幅 增幅 降幅 控制在 达到 达 超过 突破 "
     "不低于 不少于 不超过 不高于 至少 低于 少于 不足 大约 约 近 为 是 在 到 了 至 的 实际 名义 保持 稳定在 以上 左右 "
-    "和 与 及 、 等 共 累计 新增 新建 建成 提升 下降到 提高到 降到 增至 降至 回落到 回落 稳定 完成 时间 拟按 按 要 ?"
+    "和 与 及 、 等 共 累计 新增 新建 建成 提升 下降到 提高到 降到 增至 降至 回落到 回落 稳定 完成 时间 拟按 按 ?"
 ).split()
 
 
@@ -102,7 +102,11 @@ def _word_alternation(words: list[str]) -> str:
 
 
 # Verbs and connectives at the start, comparators and direction words at the end, in one match.
-_INDICATOR_CORE = re.compile(f"{_word_alternation(_LEAD_WORDS)}*(.*?){_word_alternation(_TAIL_WORDS)}*", re.S)
+# 要 ("must") ends an indicator too, but not as the end of a word (纲要, 需要, 主要, 重要, 摘要);
+# 比重要达到30% is 比重 + 要.
+_TAIL_YAO = "(?<![纲需主摘提概必纪])(?<!(?<!比)重)要"
+_INDICATOR_CORE = re.compile(
+    f"{_word_alternation(_LEAD_WORDS)}*(.*?)(?:{_word_alternation(_TAIL_WORDS)}|{_TAIL_YAO})*", re.S)
 _TARGET_PREFIX = re.compile(r"^.*?(?:主要)?(?:预期)?目标(?:是|为)|^.*?(?:要求|任务)是")
 _TARGET_PREFIX_HINT = re.compile(r"目标|要求是|任务是")
 _TARGET_OF = re.compile(r"(?:的)?(?:主要)?(?:预期)?目标(?:是|为).*$")
@@ -211,7 +215,11 @@ def _light_clean(text: str) -> str:
 @lru_cache(maxsize=1 << 16)
 def _clean_indicator(text: str) -> str:
     """The indicator in the words around a number: without the target preamble, quotes, and the
-    verbs, comparators and connectives at its ends."""
+    verbs, comparators and connectives at its ends.
+
+    >>> _clean_indicator("落实人才发展规划纲要"), _clean_indicator("城镇新增就业要")
+    ('人才发展规划纲要', '城镇新增就业')
+    """
     core = _INDICATOR_CORE.fullmatch(_light_clean(text)).group(1)
     if not core and _TARGET_PREFIX_HINT.search(text):
         # 经济增长预期目标为5%左右: the indicator is what the target is of.
