@@ -217,18 +217,18 @@ def _clean_indicator(text: str) -> str:
     """The indicator in the words around a number: without the target preamble, quotes, and the
     verbs, comparators and connectives at its ends.
 
-    >>> _clean_indicator("落实人才发展规划纲要"), _clean_indicator("城镇新增就业要"), _clean_indicator("中央提出今年经济增长")
+    >>> _clean_indicator("落实人才发展规划纲要"), _clean_indicator("城镇新增就业要"), _clean_indicator("中央提出今年经济增长预期目标为")
     ('人才发展规划纲要', '城镇新增就业', '经济')
     """
     core = _INDICATOR_CORE.fullmatch(_light_clean(text)).group(1)
-    if "提出" in core:
-        # 中央提出今年经济增长预期目标为7%左右: who proposed it is not what is measured.
-        after = _INDICATOR_CORE.fullmatch(core.split("提出", 1)[1].removeprefix("了")).group(1)
-        core = after if len(after) >= 2 else core
     if not core and _TARGET_PREFIX_HINT.search(text):
         # 经济增长预期目标为5%左右: the indicator is what the target is of.
         lead = _TARGET_OF.sub("", text)
         core = _INDICATOR_CORE.fullmatch(_QUOTES_AND_BRACKETS.sub("", lead)).group(1)
+    if "提出" in core:
+        # 中央提出今年经济增长预期目标为7%左右: who proposed it is not what is measured.
+        after = _INDICATOR_CORE.fullmatch(core.split("提出", 1)[1].removeprefix("了")).group(1)
+        core = after if len(after) >= 2 else core
     return core
 
 
