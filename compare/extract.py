@@ -104,7 +104,8 @@ def _word_alternation(words: list[str]) -> str:
 # Verbs and connectives at the start, comparators and direction words at the end, in one match.
 # 要 ("must") ends an indicator too, but not as the end of a word (纲要, 需要, 主要, 重要, 摘要);
 # 比重要达到30% is 比重 + 要.
-_TAIL_YAO = "(?<![纲需主摘提概必纪])(?<!(?<!比)重)要"
+# (要 matched first and the look-behinds after it: tried at every position, a leading look-behind cost 0.1 s.)
+_TAIL_YAO = "要(?<![纲需主摘提概必纪]要)(?<!(?<!比)重要)"
 _INDICATOR_CORE = re.compile(
     f"{_word_alternation(_LEAD_WORDS)}*(.*?)(?:{_word_alternation(_TAIL_WORDS)}|{_TAIL_YAO})*", re.S)
 _TARGET_PREFIX = re.compile(r"^.*?(?:主要)?(?:预期)?目标(?:是|为)|^.*?(?:要求|任务)是")
