@@ -66,6 +66,12 @@ def _read_and_extract(args: tuple[Path, dict]) -> tuple[Report | None, pl.DataFr
     return report, extract_targets(report), None
 
 
+def _own_row(manifest: dict, file: Path) -> dict:
+    """The part of `manifest` that read_report looks up for `file` (it keys rows by resolved path)."""
+    key = file.resolve()
+    return {key: manifest[key]} if key in manifest else {}
+
+
 def _file_size(path: Path) -> int:
     try:
         return path.stat().st_size
@@ -101,7 +107,8 @@ def load_corpus(paths: Iterable[str | Path], *, use_manifest: bool = True, worke
     manifest, errors = manifests_for(paths) if use_manifest else ({}, [])
     files = list(files) if files is not None else find_report_files(paths)
     workers = default_workers() if workers is None else workers
-    jobs = [(f, manifest) for f in files]
+    # Each job carries only its own manifest row: the whole manifest per job was ~10 MB of pickling.
+    jobs = [(f, _own_row(manifest, f)) for f in files]
     if workers > 1 and len(jobs) >= _PARALLEL_FROM:
         results = _in_parallel(jobs, workers)
     else:
