@@ -21,7 +21,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from compare.extract import table_rows
+from compare.extract import canonical_keys, table_rows
 from compare.match import match_targets, mask_numbers
 
 __all__ = ["STATUSES", "FLAGS", "diff_tables", "diff_reports", "classify_pair", "outcome_for", "report_meta",
@@ -152,6 +152,7 @@ def _outcomes(plans: list[dict], review_rows: list[dict], tolerance: float) -> l
                  if numeric and candidates else np.zeros((len(numeric), 0)))
     five_year = [bool(_FIVE_YEAR_RE.search((r["section"] or "") + (r["sentence"] or ""))) for r in candidates]
     found: dict[int, dict] = {}
+    known = canonical_keys()
     for i, plan in enumerate(numeric):
         best: tuple[float, int] | None = None
         for j, row in enumerate(candidates):
@@ -162,6 +163,9 @@ def _outcomes(plans: list[dict], review_rows: list[dict], tolerance: float) -> l
             same_key = bool(plan["indicator_key"]) and row["indicator_key"] == plan["indicator_key"]
             if not same_key and closeness[i, j] < 0.8:
                 continue
+            if not same_key and plan["indicator_key"] in known and row["indicator_key"] in known \
+                    and closeness[i, j] < 0.9:
+                continue  # two different known indicators: 人均生产总值 is not 生产总值, 外贸进出口 not 外贸出口
             # Same key first, then the closer indicator, then the earlier statement;
             # a figure in a five-year review (十一五时期的回顾) is not the year's figure.
             rank = (1.0 if same_key else 0.0) + float(closeness[i, j]) - 0.5 * five_year[j] - j * 1e-6

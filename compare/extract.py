@@ -493,7 +493,7 @@ def _target_rows(report: Any) -> list[list]:
                         shares = _shares(indicators[k], 2) or _shares(indicators[k], 3) or shares
                 direction = _direction(ctext, q.start)
                 for share in shares:
-                    key = keys[k] if len(shares) == 1 else indicator_key(share)
+                    key = keys[k] if share == indicators[k] else indicator_key(share)  # a share has its own key
                     if not all(unnamed):
                         if k == 0 and share == shares[0]:
                             named_before.append((n, []))

@@ -1,0 +1,33 @@
+"""Which figure of next year's review a promise is checked against (diff._outcomes): the rules
+that keep a look-alike figure from standing in for the promised one."""
+
+from __future__ import annotations
+
+import pytest
+
+from compare.diff import diff_tables
+from compare.extract import targets_from_text
+
+PLAN = "今年主要预期目标是：{}；城镇新增就业5万人以上。"
+REVIEW = "一、工作回顾\n{}。"  # a review section; its sentences name no period of their own
+
+
+@pytest.mark.parametrize(("promise", "review", "status", "value"), [
+    # a value per head is not the total, however alike the words
+    ("人均生产总值达到26000元", "全市生产总值达到1259.9亿元", "not_reported", None),
+    ("外贸进出口增长5%左右", "外贸出口增长8%", "not_reported", None),
+    # a five-year figure or a change against an old base year is not last year's
+    ("城镇新增就业900万人", "五年全国新增城镇就业5100万人", "not_reported", None),
+    ("单位生产总值能耗下降4%", "单位生产总值能耗比2005年下降20%", "not_reported", None),
+    # the same indicator in other words still counts
+    ("城镇居民人均可支配收入增长7.5%左右", "城乡居民人均可支配收入增长7.4%", "met", 7.4),
+    ("地区生产总值增长6%左右", "全市生产总值增长6.2%", "met", 6.2),
+])
+def test_outcome_takes_only_a_figure_for_the_promise(promise, review, status, value):
+    old = targets_from_text(PLAN.format(promise), year=2011)
+    new = targets_from_text(REVIEW.format(review), year=2012)
+    assert set(new["part"]) == {"review"}
+    diff = diff_tables(old, new)
+    first = next(c for c in diff["changes"] if c["old"] is not None and c["old"]["value"] is not None)
+    assert first["outcome"]["status"] == status
+    assert first["outcome"]["value"] == value
