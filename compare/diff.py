@@ -151,14 +151,16 @@ def _outcomes(plans: list[dict], review_rows: list[dict], tolerance: float) -> l
                                scorer=fuzz.ratio, workers=1, dtype=np.uint8) / 100.0
                  if numeric and candidates else np.zeros((len(numeric), 0)))
     five_year = [bool(_FIVE_YEAR_RE.search((r["section"] or "") + (r["sentence"] or ""))) for r in candidates]
+    increase = [bool(_INCREMENT_RE.search(r["text"])) for r in candidates]
     found: dict[int, dict] = {}
     known = canonical_keys()
     for i, plan in enumerate(numeric):
         best: tuple[float, int] | None = None
+        plan_increase = bool(_INCREMENT_RE.search(plan["text"]))
         for j, row in enumerate(candidates):
             if (row["unit"] or None) != (plan["unit"] or None):
                 continue
-            if _INCREMENT_RE.search(plan["text"]) is None and _INCREMENT_RE.search(row["text"]) is not None:
+            if increase[j] and not plan_increase:
                 continue  # 新增…65家 is this year's increase, not the level a target like 达到1200家 sets
             same_key = bool(plan["indicator_key"]) and row["indicator_key"] == plan["indicator_key"]
             if not same_key and closeness[i, j] < 0.8:

@@ -311,6 +311,11 @@ def _shares(indicator: str, n: int) -> list[str] | None:
     return None
 
 
+def _names_nothing(indicator: str | None) -> bool:
+    """Whether the words before a number name no indicator (增长, 达到, a lone character)."""
+    return bool(_INHERIT_RE.match(indicator or "")) or len(indicator or "") < 2
+
+
 def _listed_before(named: list[tuple[int, list]], n: int) -> list | None:
     """The n indicators a list of n figures refers back to: those of the clause before when it
     named n (城乡居民收入分别达到…元和…元 -> 城镇…, 农村…), else those of the last n clauses
@@ -466,7 +471,7 @@ def _target_rows(report: Any) -> list[list]:
             named = [_indicator_for(ctext, quantities, k) for k in range(len(quantities))]
             indicators = [ind for ind, _ in named]
             keys = [key for _, key in named]
-            unnamed = [bool(_INHERIT_RE.match(ind or "")) or len(ind) < 2 for ind in indicators]
+            unnamed = [_names_nothing(ind) for ind in indicators]
             n = len(quantities)
             listed = _listed_before(named_before, n) if n > 1 and all(unnamed) else None
             if listed and ("分别" in ctext or _is_list(ctext, quantities)):
@@ -476,13 +481,14 @@ def _target_rows(report: Any) -> list[list]:
                 # a level and a growth of one indicator.
                 indicators, keys = [ind for ind, _ in listed], [key for _, key in listed]
             for k, ind in enumerate(indicators):
-                if _INHERIT_RE.match(ind or "") or len(ind) < 2:
+                if _names_nothing(ind):
                     if k and len(indicators[k - 1]) >= 2:
                         indicators[k], keys[k] = indicators[k - 1], keys[k - 1]
                     elif previous_indicator:
                         indicators[k], keys[k] = previous_indicator
             index = 0
             deadline = _deadline_in(ctext) or default_deadline
+            emitted: list[tuple[str, str | None]] = []  # this clause's (indicator, key) pairs, in order
             for k, q in enumerate(quantities):
                 shares = [indicators[k]]
                 if distributive:
@@ -494,15 +500,14 @@ def _target_rows(report: Any) -> list[list]:
                 direction = _direction(ctext, q.start)
                 for share in shares:
                     key = keys[k] if share == indicators[k] else indicator_key(share)  # a share has its own key
-                    if not all(unnamed):
-                        if k == 0 and share == shares[0]:
-                            named_before.append((n, []))
-                        if (share, key) not in named_before[-1][1]:
-                            named_before[-1][1].append((share, key))
+                    if (share, key) not in emitted:
+                        emitted.append((share, key))
                     rows.append([row_id(ctext, occurrence, index), *sentence_columns, ctext, share, key, direction,
                                  q.value, q.value_high, q.unit, q.comparator, modality, deadline, None, q.raw,
                                  clause.start, clause.end, period])
                     index += 1
+            if not all(unnamed):
+                named_before.append((n, emitted))
             if indicators and len(indicators[-1]) >= 2:
                 previous_indicator = (indicators[-1], keys[-1])
     _mark_restatements(rows)

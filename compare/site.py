@@ -26,8 +26,9 @@ import re
 import tempfile
 import unicodedata
 from collections import defaultdict
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import IO, Any, Callable, Iterable, Iterator, Mapping, Sequence
 from urllib.parse import quote
 
 
@@ -91,17 +92,15 @@ def write_if_changed(path: Path, content: str | bytes) -> bool:
     return True
 
 
-def write_atomically(path: Path, data: bytes, *, sync: bool = False) -> None:
-    """Write to a temp file in the same folder, then os.replace it into place, so a reader sees
-    the old file or the new one, never half of one; `sync` fsyncs the data first (the store's
-    files, which a crash must not lose)."""
+@contextmanager
+def replaced_atomically(path: Path) -> Iterator[tuple[IO[bytes], str]]:
+    """A temp file beside `path` (an open handle and its name) for the caller to fill; when the block
+    ends without error it is renamed onto `path`, so a reader sees the old file or the new one, never
+    half of one; on error it is removed. Fsync, when wanted, is the caller's, inside the block."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            if sync:
-                handle.flush()
-                os.fsync(handle.fileno())
+            yield handle, tmp
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
@@ -110,6 +109,16 @@ def write_atomically(path: Path, data: bytes, *, sync: bool = False) -> None:
         except OSError:
             pass
         raise
+
+
+def write_atomically(path: Path, data: bytes, *, sync: bool = False) -> None:
+    """Write `data` to `path` through replaced_atomically; `sync` fsyncs the data first (the store's
+    files, which a crash must not lose)."""
+    with replaced_atomically(path) as (handle, _):
+        handle.write(data)
+        if sync:
+            handle.flush()
+            os.fsync(handle.fileno())
 
 
 def report_meta_dict(report: Any, rows: int | None = None) -> dict:

@@ -52,7 +52,6 @@ import json
 import multiprocessing
 import os
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
@@ -130,31 +129,23 @@ def _write_atomically(path: Path, data: bytes, *, sync: bool = True) -> None:
 
 
 def _sink_atomically(tables: list[Path], path: Path) -> str:
-    """Stream the report tables, in order, into one parquet file at `path` (temp file, fsync,
-    os.replace, as _write_atomically) and return its sha256.
+    """Stream the report tables, in order, into one parquet file at `path` (atomically, fsynced)
+    and return its sha256.
 
     Streamed, not read whole: 10,000 reports make a table of ~5 M rows (several GB in memory),
     and the rebuild must stay under 3 GB (issue 6). lz4: the combined table is rewritten on every change.
     """
     import polars as pl
 
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
+    from compare.site import replaced_atomically
+
+    digest = hashlib.sha256()
+    with replaced_atomically(path) as (handle, tmp):
         pl.scan_parquet(tables).sink_parquet(tmp, compression="lz4", maintain_order=True)
-        digest = hashlib.sha256()
-        with open(tmp, "rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
+        with open(tmp, "rb") as written:
+            for chunk in iter(lambda: written.read(1 << 20), b""):
                 digest.update(chunk)
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+        os.fsync(handle.fileno())
     return digest.hexdigest()
 
 
