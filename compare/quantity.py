@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-__all__ = ["Quantity", "parse_number", "find_quantities", "COMPARATORS"]
+__all__ = ["Quantity", "parse_number", "find_quantities", "could_hold_quantity", "COMPARATORS"]
 
 # Precompiled patterns of the hot paths (re's own cache costs ~1.5 µs a call).
 _ARABIC_WITH_MAGNITUDE = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)(万亿|千万|百万|十万|亿|万|千)?")
@@ -227,7 +227,23 @@ _CN_UNIT_AFTER = re.compile(
 )
 
 
-_ANY_NUMERAL = re.compile(f"[0-9{_CN_NUMERAL_CHARS}]")
+# Where a quantity could start: a digit, 百分之, or a Chinese numeral with a magnitude, unit or range
+# after it (what _is_not_a_quantity asks of a Chinese numeral first). Most clauses with a numeral hold it
+# inside a word (进一步, 统一, 一体化): one search rules them out instead of a check per numeral.
+# One character class first, and the rest as look-behinds: re then scans for that class at C speed
+# (an alternation at the top would be tried at every position, three times slower).
+_COULD_BE_QUANTITY = re.compile(
+    f"[0-9{_CN_NUMERAL_CHARS}](?:(?<=[0-9])|(?<=百)分之|(?:多|余){{0,2}}"
+    f"(?:[万亿千百十]|{_UNIT_RE}|{_CN_UNIT_AFTER.pattern}|(?:到|至|-|~)[{_CN_NUMERAL_CHARS}]))")
+
+
+def could_hold_quantity(text: str) -> bool:
+    """False when `text` certainly holds no quantity (find_quantities would find none); a quick test.
+
+    >>> could_hold_quantity("进一步推进一体化"), could_hold_quantity("新建学校三所"), could_hold_quantity("增长5%")
+    (False, True, True)
+    """
+    return _COULD_BE_QUANTITY.search(text) is not None
 _CN_RANGE_AFTER = re.compile(
     f"(?:到|至|-|~)[{_CN_NUMERAL_CHARS}]+(?:万亿|千万|百万|十万|亿|万|千)?(?:{_UNIT_RE})")
 
@@ -397,7 +413,7 @@ def find_quantities(clause: str) -> list[Quantity]:
     [(5.0, '%')]
     """
     found: list[Quantity] = []
-    if not _ANY_NUMERAL.search(clause):
+    if not _COULD_BE_QUANTITY.search(clause):
         return found
     matches = list(_NUMBER_RE.finditer(clause))
     i = 0
