@@ -32,6 +32,7 @@ _YEAR_DIGITS = re.compile(r"(1[89]|20)\d\d")
 _DATE_OR_TIME_AFTER = re.compile(r"(?:月|日|号|时|点(?!\d)|:\d)")
 _DOTTED_DATE = re.compile(r"\d{1,2}\.\d{1,2}(?:\.\d{1,2})?$")
 _DAY_AFTER = re.compile(r"(?:日|号)")
+_ERA_AFTER = re.compile(r"(?:世纪|年代)")  # 20世纪, 60年代: when, not how much
 _LIST_AFTER = re.compile(r"[,、]\d")
 _LIST_BEFORE = re.compile(r"\d[,、]$")
 _CODE_LABEL_BEFORE = re.compile(r"(?:电话|热线|编码|邮编|代码|号码|编号|网址|QQ|微信)[:：]?$")
@@ -40,7 +41,7 @@ _MONTH_RANGE_AFTER = re.compile(r"\s*(?:-|~|至|到|—+|–)\s*\d{1,2}月")
 _VERSION_NUMBER = re.compile(r"\d+\.0")
 _CN_YEAR_DIGITS = re.compile(r"[〇零一二三四五六七八九]{4}")
 # 十一次、十二次全会: plenum and meeting numbers, also in a list.
-_NOT_A_COUNT_AFTER = re.compile(r"(?:月|日|届|大(?!于)|中全会|次会议|是|者|方面"
+_NOT_A_COUNT_AFTER = re.compile(r"(?:月|日|届|大(?!于)|中全会|次会议|是|者|方面|世纪|年代"
                                 r"|次(?:[、和][一二三四五六七八九十]+次)*(?:全会|全体会议|会议|常委会))")
 
 COMPARATORS = (">=", ">", "<=", "<", "~", "range", "=")
@@ -313,12 +314,13 @@ def _is_not_a_quantity(clause: str, m: re.Match) -> bool:
     if _in_quotes(clause, start):
         return True
     # Ordinals: 第二轮, 第十四届; 其一.
-    if prev == "第" or (prev in "其初之" and not is_arabic and not m.group("pct")):
+    # A Chinese numeral opening a clause is seldom an amount (三次产业, 五年新增…, 三件大事, 三棵树 a brand).
+    if prev == "第" or (prev in ("", "其", "初", "之") and not is_arabic and not m.group("pct")):
         return True
     # Headings: 一、 (四) 1. 1、 at the clause start.
     if _HEADING_MARK_AFTER.match(nxt) and unit is None and clause[:start].strip() in ("", "(", "（"):
         return True
-    if prev in "(（[【〔" and _CLOSING_PAREN.match(nxt):  # (四), footnote markers [41] 〔1〕
+    if prev in ("", "(", "（", "[", "【", "〔") and _CLOSING_PAREN.match(nxt):  # (四), footnote markers [41] 〔1〕
         return True
     # Anniversaries (成立75周年) count years since an event; they commit to nothing.
     if unit == "周年":
@@ -330,7 +332,7 @@ def _is_not_a_quantity(clause: str, m: re.Match) -> bool:
                                                       or after.startswith(("年", "级", "届"))):
             if not (m.group("mag") or (unit and unit != "年")):
                 return True
-        if _DATE_OR_TIME_AFTER.match(after) and "." not in num:
+        if _DATE_OR_TIME_AFTER.match(after) and "." not in num or _ERA_AFTER.match(after):
             return True
         if _DOTTED_DATE.match(num) and _DAY_AFTER.match(after[len(""):]) is not None:
             return True
@@ -376,11 +378,17 @@ def _is_not_a_quantity(clause: str, m: re.Match) -> bool:
 
 
 def _value_of(m: re.Match) -> float | None:
-    value = 100.0 if (m.group("pct") and m.group("num") == "百") else parse_number(m.group("num"))
+    num, mag = m.group("num"), m.group("mag")
+    if mag and not num[0].isdigit() and (m.group("approx1") and mag in _CN_BIG_UNITS):
+        # 五亿二千多万: the 万 after 多 belongs to 二千, not to 五亿二千 (520,000,000, not 5.0e12).
+        whole = _parse_cn_integer(num + mag)
+        if whole is not None:
+            return float(whole)
+    value = 100.0 if (m.group("pct") and num == "百") else parse_number(num)
     if value is None:
         return None
-    if m.group("mag"):
-        value *= _MAGNITUDES[m.group("mag")]
+    if mag:
+        value *= _MAGNITUDES[mag]
     return value
 
 
