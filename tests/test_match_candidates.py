@@ -1,0 +1,65 @@
+"""match_targets scores only candidate pairs; these tests hold it to the all-pairs reference
+(score_matrix + assign): same scores to the bit, every eligible pair a candidate, same pairs chosen."""
+
+from pathlib import Path
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rapidfuzz import fuzz, process
+
+from compare.extract import extract_rows, targets_from_text
+from compare.ingest import clean_text, read_report
+from compare.match import (MATCH_CUTOFF, _one_byte_texts, assign, candidate_scores, match_targets, score_matrix)
+from compare.synth import edit_report
+
+from tests.conftest import require_shared
+
+SAMPLE = Path(__file__).resolve().parents[1] / "corpus" / "guangzhou-haizhu" / "2022.txt"
+
+
+def assert_agrees_with_all_pairs(old: list[dict], new: list[dict]) -> None:
+    matrix, features = score_matrix(old, new)
+    rows, cols, score, candidate_features = candidate_scores(old, new)
+    flat = rows * len(new) + cols
+    assert (np.diff(flat) > 0).all(), "candidates must come row-major, each once"
+    assert score.dtype == np.float32 and np.array_equal(score, matrix[rows, cols])
+    for name, values in features.items():
+        assert np.array_equal(candidate_features[name], values[rows, cols]), name
+    eligible = np.flatnonzero((matrix >= MATCH_CUTOFF).ravel())
+    assert np.isin(eligible, flat).all(), "a pair that can pass the cutoff was left out"
+    chosen = sorted((p.old, p.new) for p in match_targets(old, new) if p.old is not None and p.new is not None)
+    assert chosen == sorted(assign(matrix, MATCH_CUTOFF))
+
+
+def plan(rows: list[dict]) -> list[dict]:
+    return [r for r in rows if r["part"] == "plan" and r["restates"] is None]
+
+
+def test_edited_sample_matches_as_all_pairs_would():
+    text = clean_text(SAMPLE.read_text(encoding="utf-8"))
+    a = plan(targets_from_text(text, year=2022).to_dicts())
+    for seed in range(3):
+        b = plan(targets_from_text(edit_report(text, year=2022, seed=seed, per_kind=4).text, year=2022).to_dicts())
+        assert_agrees_with_all_pairs(a, b)
+
+
+def test_real_reports_match_as_all_pairs_would():
+    corpus = require_shared() / "corpus"
+    files = ["national/2023.txt", "national/2024.txt", "shanghai/2024.txt", "shanghai/2026.txt"]
+    rows = [plan(extract_rows(read_report(corpus / f))) for f in files]
+    # Consecutive years (many real pairs) and unrelated reports (the bound must hold where texts differ).
+    for old, new in zip(rows, rows[1:]):
+        assert_agrees_with_all_pairs(old, new)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from("的和建设推进发展增长下降新增#%万个一二三四五六七八九十百千亿"
+                                                 + "".join(map(chr, range(0x4E00, 0x4F40)))), max_size=90),
+                min_size=1, max_size=8), st.lists(st.text(max_size=90), min_size=1, max_size=8))
+def test_one_byte_texts_never_score_below_the_text(a, b):
+    one_a, one_b = _one_byte_texts(a, b)
+    assert [len(x) for x in one_a] == [len(x) for x in a] and all(max(map(ord, x), default=0) < 256 for x in one_a)
+    bound = process.cdist(one_a, one_b, scorer=fuzz.ratio, dtype=np.uint8)
+    exact = process.cdist(a, b, scorer=fuzz.ratio, dtype=np.uint8)
+    assert (bound >= exact).all()
