@@ -109,10 +109,15 @@ def _word_alternation(words: list[str]) -> str:
 # 比重要达到30% is 比重 + 要.
 # (要 matched first and the look-behinds after it: tried at every position, a leading look-behind cost 0.1 s.)
 _TAIL_YAO = "要(?<![纲需主摘提概必纪]要)(?<!(?<!比)重要)"
-# 由 ("from") before the old figure: 保障面由1%提高到3% measures 保障面; 自由, 理由 and 经由 are words.
-_TAIL_YOU = "由(?<![自理经缘来]由)"
+# 由 and 从 ("from") before the old figure: 保障面由1%提高到3% measures 保障面; 自由, 理由, 经由, 服从
+# and 自从 are words.
+_TAIL_YOU = "由(?<![自理经缘来]由)|从(?<![自服遵听跟随无]从)"
+# An item number glued to its item at the start (1有序推进城市立面改造: a list the web page flattened) goes too.
+# (Not a date, time or count: 5月底前, 24小时, 5个1000.)
+_ITEM_NUMBER = r"\d{1,2}(?![月日号时点年个小天周期批项届次])(?=[\u4e00-\u9fff])"
 _INDICATOR_CORE = re.compile(
-    f"{_word_alternation(_LEAD_WORDS)}*(.*?)(?:{_word_alternation(_TAIL_WORDS)}|{_TAIL_YAO}|{_TAIL_YOU})*", re.S)
+    f"(?:{_ITEM_NUMBER})?{_word_alternation(_LEAD_WORDS)}*(.*?)(?:{_word_alternation(_TAIL_WORDS)}|{_TAIL_YAO}|{_TAIL_YOU})*",
+    re.S)
 _TARGET_PREFIX = re.compile(r"^.*?(?:主要)?(?:预期)?目标(?:是|为)|^.*?(?:要求|任务)是")
 _TARGET_PREFIX_HINT = re.compile(r"目标|要求是|任务是")
 _TARGET_OF = re.compile(r"(?:的)?(?:主要)?(?:预期)?目标(?:是|为).*$")

@@ -32,6 +32,7 @@ _YEAR_DIGITS = re.compile(r"(1[89]|20)\d\d")
 _DATE_OR_TIME_AFTER = re.compile(r"(?:月|日|号|时|点(?!\d)|:\d)")
 _DOTTED_DATE = re.compile(r"\d{1,2}\.\d{1,2}(?:\.\d{1,2})?$")
 _DAY_AFTER = re.compile(r"(?:日|号)")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _ERA_AFTER = re.compile(r"(?:世纪|年代)")  # 20世纪, 60年代: when, not how much
 _LIST_AFTER = re.compile(r"[,、]\d")
 _LIST_BEFORE = re.compile(r"\d[,、]$")
@@ -181,7 +182,7 @@ _UNITS = sorted("""
 个百分点 百分点 % ‰ 元 美元 人民币 人次 万人次 人 户 家 所 座 个 条 项 宗 株 棵 亩 公顷 平方公里 平方千米 平方米 立方米
 公里 千米 米 吨标准煤 吨 千瓦时 千瓦 兆瓦 瓦 度 斤 公斤 千克 克 辆 台 套 张 间 栋 幢 处 件 床 张床位 名 位 次 场 部 艘 架 头 只
 羽 周年 年 个月 天 小时 分钟 倍 类 大类 级 层 批 篇 册 标箱 吨公里 立方 平方 岁 周 日 微克/立方米 微克每立方米 片 块 辆次 单 份 支 对
-元/吨 元/人 万元 种 门 起 例 人次 场次 千瓦 万千瓦 路 班 趟 列 组 轮 段 亿元
+元/吨 元/人 万元 种 门 起 例 人次 场次 千瓦 万千瓦 路 班 趟 列 组 轮 段 亿元 款 眼
 """.split(), key=len, reverse=True)
 _UNIT_RE = "|".join(re.escape(u) for u in _UNITS)
 
@@ -349,6 +350,9 @@ def _is_not_a_quantity(clause: str, m: re.Match) -> bool:
             if _CODE_LABEL_BEFORE.search(before) \
                     or _CODE_WORD_AFTER.match(after):
                 return True
+        # An item number glued to its item (a list flattened by the web page: 9推进全民健身中心建设).
+        if start == 0 and unit is None and not m.group("mag") and len(num) <= 2 and _CJK.match(nxt):
+            return True
         # Month ranges: 1-6月, 1至5月.
         if _MONTH_RANGE_AFTER.match(after) and len(plain) <= 2:
             return True
@@ -408,6 +412,16 @@ def _unit_of(m: re.Match) -> str | None:
 def _unit_scale(m: re.Match) -> float:
     unit = m.group("unit")
     return {"万元": 1e4, "亿元": 1e8, "万人次": 1e4}.get(unit or "", 1.0)
+
+
+def _tidy(value: float | None) -> float | None:
+    """A value to 15 significant digits, as many as a float holds: 2.3亿 is 230000000.0, not the
+    229999999.99999997 that 2.3 * 1e8 gives.
+
+    >>> _tidy(2.3 * 1e8), _tidy(0.1 + 0.2), _tidy(None)
+    (230000000.0, 0.3, None)
+    """
+    return None if value is None else float(f"{value:.15g}")
 
 
 def find_quantities(clause: str) -> list[Quantity]:
@@ -480,5 +494,5 @@ def find_quantities(clause: str) -> list[Quantity]:
                 if um:
                     unit = um.group()
                     end += len(unit)
-        found.append(Quantity(value, value_high, unit, comparator, clause[start:end], start, end))
+        found.append(Quantity(_tidy(value), _tidy(value_high), unit, comparator, clause[start:end], start, end))
     return found
