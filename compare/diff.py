@@ -21,6 +21,8 @@ import re
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
+
 from compare.extract import canonical_keys, table_rows
 from compare.match import match_targets, mask_numbers
 
@@ -80,31 +82,39 @@ def classify_pair(old: dict | None, new: dict | None) -> dict[str, Any]:
     ...               {"value": 6.5, "value_high": 7.0, "comparator": "range", "modality": None, "text": "国内生产总值增长6.5%-7%"})["status"]
     'lowered'
     """
-    flags = dict.fromkeys(FLAGS, False)
     if new is None:
-        return {"status": "dropped", **flags}
+        return {"status": "dropped", **_NO_FLAGS}
     if old is None:
-        return {"status": "new", **flags}
+        return {"status": "new", **_NO_FLAGS}
     old_num, new_num = old["value"] is not None, new["value"] is not None
     status = "continued"
+    comparator_changed = value_added = value_removed = False
     if old_num and new_num:
         a, b = _midpoint(old), _midpoint(new)
         if _same(a, b):
             status = "continued"
         else:
             status = "raised" if b > a else "lowered"
-        flags["comparator_changed"] = (old["comparator"] or None) != (new["comparator"] or None)
+        comparator_changed = (old["comparator"] or None) != (new["comparator"] or None)
     else:
-        flags["value_added"] = new_num and not old_num
-        flags["value_removed"] = old_num and not new_num
-    flags["modality_changed"] = (old["modality"] or None) != (new["modality"] or None)
-    flags["reworded"] = _wording(old["text"]) != _wording(new["text"])
-    return {"status": status, **flags}
+        value_added = new_num and not old_num
+        value_removed = old_num and not new_num
+    # Built in FLAGS order in one go: a diff classifies every row of both reports.
+    return {"status": status, "comparator_changed": comparator_changed,
+            "modality_changed": (old["modality"] or None) != (new["modality"] or None),
+            "reworded": _wording(old["text"]) != _wording(new["text"]),
+            "value_added": value_added, "value_removed": value_removed}
 
 
+_NO_FLAGS = dict.fromkeys(FLAGS, False)
+_COMPARATOR_WORDS_RE = re.compile(r"以上|以内|以下|左右|上下|控制在|不低于|不超过|不少于|至少|达到|超过|低于|约")
+
+
+# Cached: each clause is compared once as A's and once as B's, in two diffs.
+@lru_cache(maxsize=1 << 16)
 def _wording(text: str) -> str:
     """The clause without its numbers and comparator words: what 'reworded' compares."""
-    return re.sub(r"以上|以内|以下|左右|上下|控制在|不低于|不超过|不少于|至少|达到|超过|低于|约", "", mask_numbers(text))
+    return _COMPARATOR_WORDS_RE.sub("", mask_numbers(text))
 
 
 def _compare_actual(plan: dict, actual_value: float, tolerance: float) -> str:
@@ -139,7 +149,6 @@ def outcome_for(plan: dict, review: Any, tolerance: float = DEFAULT_TOLERANCE) -
 
 def _outcomes(plans: list[dict], review_rows: list[dict], tolerance: float) -> list[dict | None]:
     """outcome_for over many plan rows, scoring all indicator pairs in one rapidfuzz call."""
-    import numpy as np
     from rapidfuzz import fuzz, process
 
     candidates = [r for r in review_rows if r["value"] is not None and r["value_high"] is None
@@ -150,31 +159,46 @@ def _outcomes(plans: list[dict], review_rows: list[dict], tolerance: float) -> l
     closeness = (process.cdist([p["indicator"] or "" for p in numeric], [r["indicator"] or "" for r in candidates],
                                scorer=fuzz.ratio, workers=1, dtype=np.uint8) / 100.0
                  if numeric and candidates else np.zeros((len(numeric), 0)))
-    five_year = [bool(_FIVE_YEAR_RE.search((r["section"] or "") + (r["sentence"] or ""))) for r in candidates]
-    increase = [bool(_INCREMENT_RE.search(r["text"])) for r in candidates]
     found: dict[int, dict] = {}
-    known = canonical_keys()
-    for i, plan in enumerate(numeric):
-        best: tuple[float, int] | None = None
-        plan_increase = bool(_INCREMENT_RE.search(plan["text"]))
-        for j, row in enumerate(candidates):
-            if (row["unit"] or None) != (plan["unit"] or None):
-                continue
-            if increase[j] and not plan_increase:
-                continue  # 新增…65家 is this year's increase, not the level a target like 达到1200家 sets
-            same_key = bool(plan["indicator_key"]) and row["indicator_key"] == plan["indicator_key"]
-            if not same_key and closeness[i, j] < 0.8:
-                continue
-            if not same_key and plan["indicator_key"] in known and row["indicator_key"] in known \
-                    and closeness[i, j] < 0.9:
-                continue  # two different known indicators: 人均生产总值 is not 生产总值, 外贸进出口 not 外贸出口
-            # Same key first, then the closer indicator, then the earlier statement;
-            # a figure in a five-year review (十一五时期的回顾) is not the year's figure.
-            rank = (1.0 if same_key else 0.0) + float(closeness[i, j]) - 0.5 * five_year[j] - j * 1e-6
-            if best is None or rank > best[0]:
-                best = (rank, j)
-        found[id(plan)] = _outcome_of(plan, candidates[best[1]] if best else None, tolerance)
+    best = _best_figures(numeric, candidates, closeness)
+    for plan, j in zip(numeric, best):
+        found[id(plan)] = _outcome_of(plan, candidates[j] if j >= 0 else None, tolerance)
     return [found.get(id(p)) if p is not None else None for p in plans]
+
+
+def _best_figures(plans: list[dict], candidates: list[dict], closeness: np.ndarray) -> list[int]:
+    """For each plan row, the position of the review figure that reports on it, or -1.
+
+    A figure must have the plan's unit, not be an increase (新增…65家) unless the
+    plan is one (a target like 达到1200家 sets a level), and have the plan's
+    indicator key or an indicator at least 80% close (90% when both are known
+    indicators: 人均生产总值 is not 生产总值, 外贸进出口 not 外贸出口). Among those: same
+    key first, then the closer indicator, then the earlier statement; a figure in
+    a five-year review (十一五时期的回顾) is not the year's figure. Plans x figures
+    at once in numpy; each rank is the same float64 sum, in the same order, as
+    ``1.0 * same_key + closeness - 0.5 * five_year - j * 1e-6``, and ties go to the first.
+    """
+    if not plans or not candidates:
+        return [-1] * len(plans)
+    known = canonical_keys()
+    codes: dict = {}
+    code = lambda values: np.array([codes.setdefault(v, len(codes)) for v in values], dtype=np.int64)  # noqa: E731
+    plan_unit, row_unit = code([p["unit"] or None for p in plans]), code([r["unit"] or None for r in candidates])
+    plan_key, row_key = code([p["indicator_key"] for p in plans]), code([r["indicator_key"] for r in candidates])
+    plan_has_key = np.array([bool(p["indicator_key"]) for p in plans])
+    plan_known = np.array([p["indicator_key"] in known for p in plans])
+    row_known = np.array([r["indicator_key"] in known for r in candidates])
+    plan_increase = np.array([bool(_INCREMENT_RE.search(p["text"])) for p in plans])
+    row_increase = np.array([bool(_INCREMENT_RE.search(r["text"])) for r in candidates])
+    five_year = np.array([bool(_FIVE_YEAR_RE.search((r["section"] or "") + (r["sentence"] or ""))) for r in candidates])
+    same_key = plan_has_key[:, None] & (plan_key[:, None] == row_key[None, :])
+    close = (closeness >= 0.8) & ~(plan_known[:, None] & row_known[None, :] & (closeness < 0.9))
+    fits = ((plan_unit[:, None] == row_unit[None, :]) & ~(row_increase[None, :] & ~plan_increase[:, None])
+            & (same_key | close))
+    rank = same_key.astype(np.float64) + closeness - 0.5 * five_year[None, :] - np.arange(len(candidates)) * 1e-6
+    rank[~fits] = -np.inf
+    best = rank.argmax(axis=1)
+    return np.where(fits.any(axis=1), best, -1).tolist()
 
 
 def _outcome_of(plan: dict, row: dict | None, tolerance: float) -> dict:
