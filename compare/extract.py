@@ -302,23 +302,64 @@ def _is_commitment(clause: str) -> bool:
     return bool(m)
 
 
-def _shares(indicator: str, n: int) -> list[str] | None:
-    """Split a distributive indicator into its shares: 城乡居民收入 -> 城镇…, 农村…
+def _shares(indicator: str, n: int | None) -> list[str] | None:
+    """Split a distributive indicator into its n shares (None: as many as it lists, 2 to 4):
+    城乡居民收入 -> 城镇…, 农村…; None when it does not list that many.
+
+    The list is split at 、 or at any joiner, preferring a split whose shares each name their own
+    measure (办结率、走访率和满意率). The last share carries the measure the others leave out
+    (粮食、油料产量 -> 粮食产量): after a first share of two characters, what follows that length in the
+    last (城镇、农村常住居民…); else a known measure word at its end; else, after a short first share
+    (城镇职工和城乡居民住院费用报销比例), what follows the first share's length.
 
     >>> _shares("城乡居民人均可支配收入", 2)
     ['城镇居民人均可支配收入', '农村居民人均可支配收入']
     >>> _shares("城镇、农村居民人均可支配收入", 2)
     ['城镇居民人均可支配收入', '农村居民人均可支配收入']
+    >>> _shares("金融业、软件和信息服务业增加值", 2)
+    ['金融业增加值', '软件和信息服务业增加值']
+    >>> _shares("城镇居民人均可支配收入和农民人均纯收入", 2)
+    ['城镇居民人均可支配收入', '农民人均纯收入']
+    >>> _shares("办结率、走访率和满意率", None)
+    ['办结率', '走访率', '满意率']
     """
-    if n == 2 and "城乡" in indicator:
+    if n is not None and n < 2:
+        return None
+    if n in (2, None) and "城乡" in indicator:
         return [indicator.replace("城乡", "城镇", 1), indicator.replace("城乡", "农村", 1)]
-    parts = [p for p in _SHARE_JOINERS.split(indicator) if p]
-    if len(parts) == n and n > 1:
-        last = parts[-1]
-        head = len(parts[0])
-        tail = last[head:] if len(last) > head + 1 else ""
-        return [p + tail if len(p) <= head and tail else p for p in parts[:-1]] + [last]
-    return None
+    # At every joiner first when that gives shares that each name their measure; else at 、, whose
+    # shares may hold a 和 or 及 of their own (金融业、软件和信息服务业增加值).
+    splits = [[p for p in _SHARE_JOINERS.split(indicator) if p], [p for p in indicator.split("、") if p]]
+    splits = [parts for parts in splits if (len(parts) == n if n else 2 <= len(parts) <= 4)]
+    if not splits:
+        return None
+    parts = next((parts for parts in splits if all(map(_names_own_measure, parts))), splits[-1])
+    last, head = parts[-1], len(parts[0])
+    measure = _MEASURE_AT_END.search(last)
+    if measure and measure.start() > 0 and head > 2:
+        tail = measure.group()
+    else:  # 城镇、农村常住居民…: two characters name a share, the rest is common
+        tail = last[head:] if head <= 4 and len(last) > head + 1 else ""
+    return [_with_tail(p, tail) for p in parts[:-1]] + [last]
+
+
+# Measures a list of shares has in common, written once after the last share (longest first).
+_MEASURE_AT_END = re.compile("(?:居民人均可支配收入|人均可支配收入|可支配收入|人均纯收入|纯收入|增加值|普及率|覆盖率|达标率|利用率|"
+                             "处理率|完成率|排放量|产量|产值|总额|收入|投资|增速)$")
+
+
+def _names_own_measure(share: str) -> bool:
+    """Whether a share ends in a measure of its own (走访率, 化学需氧量, 能耗, 农民人均纯收入)."""
+    return share[-1:] in "率量值额耗数重" or _MEASURE_AT_END.search(share) is not None
+
+
+def _with_tail(share: str, tail: str) -> str:
+    """The share with the list's common measure, unless it names its own; a tail the share already
+    begins (城镇居民 + 居民人均可支配收入) is not written twice."""
+    if not tail or _names_own_measure(share):
+        return share
+    overlap = next((k for k in range(min(len(share), len(tail)), 0, -1) if share.endswith(tail[:k])), 0)
+    return share + tail[overlap:]
 
 
 def _names_nothing(indicator: str | None) -> bool:
@@ -509,7 +550,7 @@ def _target_rows(report: Any) -> list[list]:
                         shares = [split[k]]
                     elif len(quantities) == 1 and ("均" in ctext or _EACH_BY.search(ctext, 0, q.start)):
                         # One figure for every share: 城镇、农村居民收入均增长8%, 工业投资、技改投资分别增长10%以上.
-                        shares = _shares(indicators[k], 2) or _shares(indicators[k], 3) or shares
+                        shares = _shares(indicators[k], None) or shares
                 direction = _direction(ctext, q.start)
                 for share in shares:
                     key = keys[k] if share == indicators[k] else indicator_key(share)  # a share has its own key
