@@ -188,7 +188,7 @@ _UNIT_RE = "|".join(re.escape(u) for u in _UNITS)
 
 _PREFIX_COMPARATORS = [  # longest first where one contains another
     ("不低于", ">="), ("不少于", ">="), ("至少", ">="), ("达到", ">="), ("达", ">="),
-    ("超过", ">"), ("高于", ">"), ("多于", ">"), ("突破", ">"),
+    ("超过", ">"), ("高于", ">"), ("多于", ">"), ("突破", ">"), ("超", ">"),
     ("不超过", "<="), ("不高于", "<="), ("控制在", "<="),
     ("低于", "<"), ("少于", "<"), ("不足", "<"),
     ("大约", "~"), ("约", "~"), ("近", "~"),
@@ -218,6 +218,7 @@ _NUMERAL_WORDS = re.compile(
     "|两个确立|两个维护|四个意识|四个自信|三公|一号|十大|百强|五年规划|三中全会|四中全会|五中全会|二中全会|六中全会|七中全会"
     "|一中全会|全会|一次会议|二次会议|三次会议|四次会议|五次会议|六次会议|七次会议|一期|二期|三期|一轮|一手|一环|一带|两翼|一核|多点"
     "|个五年|五年计划|几十|几百|几千|几万|数十|数百|数千|数万|十几"
+    "|八项规定|[三四五]位一体|[一二三四五]年行动|[一二三四五]类(?:及以上|以上|水|断面)"
     "|今后[一二三四五六七八九十]+年|未来[一二三四五六七八九十]+年|[一二三四五]级(?:标准|甲等|乙等|医院|响应|旧里)"
     "|过去[一二三四五六七八九十]+年|[一二三四五六七八九十]+年来|近[一二三四五六七八九十]+年|[一二三四五六七八九十]+年以来"
     "|四川|三亚|九江|十堰|六安|五指山|七台河|二七|九龙|三明|三门峡|四平|双鸭山|一中|二中|三中|零跑动|零距离|零容忍|零增长"
@@ -277,6 +278,8 @@ def _prefix_comparator(clause: str, start: int) -> tuple[str | None, int]:
         return None, start  # most numbers follow no comparator word: one test instead of 18
     for word, comp in _PREFIX_BY_LENGTH:
         if before.endswith(word):
+            if word == "超" and before.endswith(("赶超", "高超")):
+                return None, start  # 赶超5个百分点: catching up, not "more than"
             return comp, len(before) - len(word)
     return None, start
 
