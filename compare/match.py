@@ -22,8 +22,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
+from operator import itemgetter
 
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -85,11 +87,12 @@ def _similarity(a: list[str], b: list[str]) -> np.ndarray:
     return distinct.take(ia.ravel(), axis=0).take(ib.ravel(), axis=1)
 
 
-def _codes(old: list, new: list) -> tuple[np.ndarray, np.ndarray]:
+def _codes(old: Sequence, new: Sequence) -> tuple[np.ndarray, np.ndarray]:
     """Integer codes for the values of both sides (equal values, equal codes; None and "" are 0)."""
-    vocabulary: dict = {"": 0, None: 0}
-    codes = [vocabulary.setdefault(v, len(vocabulary) - 1) for side in (old, new) for v in side]
-    return np.array(codes[:len(old)], dtype=np.int32), np.array(codes[len(old):], dtype=np.int32)
+    vocabulary = {v: code for code, v in enumerate(dict.fromkeys(chain(old, new)), start=1)}
+    vocabulary[None] = vocabulary[""] = 0
+    return (np.fromiter(map(vocabulary.__getitem__, old), dtype=np.int32, count=len(old)),
+            np.fromiter(map(vocabulary.__getitem__, new), dtype=np.int32, count=len(new)))
 
 
 def _combine(text, indicator, section, key, canonical, one_numeric, direction_clash, unit_clash, out):
@@ -129,18 +132,25 @@ def _section_name(section: str | None) -> str:
     return _ORDINAL_RE.sub("", section or "")
 
 
+_READ = itemgetter("text", "indicator", "indicator_key", "section", "value", "unit", "direction")
+
+
 def _columns(old: list[dict], new: list[dict]) -> tuple[_Columns, _Columns]:
-    old_key, new_key = _codes([r["indicator_key"] for r in old], [r["indicator_key"] for r in new])
-    old_unit, new_unit = _codes([r["unit"] for r in old], [r["unit"] for r in new])
-    old_dir, new_dir = _codes([r["direction"] for r in old], [r["direction"] for r in new])
+    # Column by column with map (C loops), not a comprehension per field: ~2x faster on report-sized tables.
+    (a_text, a_indicator, a_key, a_section, a_value, a_unit, a_dir), (b_text, b_indicator, b_key, b_section, b_value,
+                                                                       b_unit, b_dir) = (
+        tuple(zip(*map(_READ, rows))) if rows else ((),) * 7 for rows in (old, new))
+    keys, units, directions = _codes(a_key, b_key), _codes(a_unit, b_unit), _codes(a_dir, b_dir)
     known = canonical_keys()
     sides = []
-    for rows, key, unit, direction in ((old, old_key, old_unit, old_dir), (new, new_key, new_unit, new_dir)):
+    for side, (text, indicator, key, section, value) in enumerate(((a_text, a_indicator, a_key, a_section, a_value),
+                                                                   (b_text, b_indicator, b_key, b_section, b_value))):
         sides.append(_Columns(
-            text=[mask_numbers(r["text"]) for r in rows], indicator=[r["indicator"] or "" for r in rows],
-            section=[_section_name(r["section"]) for r in rows], key=key,
-            canonical=np.array([r["indicator_key"] in known for r in rows], dtype=bool),
-            numeric=np.array([r["value"] is not None for r in rows], dtype=bool), unit=unit, direction=direction))
+            text=list(map(mask_numbers, text)), indicator=[x or "" for x in indicator],
+            section=list(map(_section_name, section)), key=keys[side],
+            canonical=np.fromiter(map(known.__contains__, key), dtype=bool, count=len(key)),
+            numeric=np.fromiter((v is not None for v in value), dtype=bool, count=len(value)),
+            unit=units[side], direction=directions[side]))
     return sides[0], sides[1]
 
 
@@ -214,6 +224,16 @@ def _one_byte_texts(a: list[str], b: list[str]) -> tuple[list[str], list[str]]:
     return rewritten[:len(a)], rewritten[len(a):]
 
 
+def _distinct(values: list[str]) -> tuple[list[str], np.ndarray]:
+    """The distinct values in order of first appearance, and each value's position among them.
+
+    >>> _distinct(["b", "a", "b"])
+    (['b', 'a'], array([0, 1, 0]))
+    """
+    position = {v: i for i, v in enumerate(dict.fromkeys(values))}
+    return list(position), np.fromiter(map(position.__getitem__, values), dtype=np.intp, count=len(values))
+
+
 def _pairs_sharing_key(old_key: np.ndarray, new_key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Every (old, new) row pair with the same non-zero key code, old-major."""
     order = np.argsort(new_key, kind="stable")
@@ -243,14 +263,12 @@ def candidate_scores(old: Any, new: Any) -> tuple[np.ndarray, np.ndarray, np.nda
     if not n or not m:
         empty = np.zeros(0, dtype=np.intp)
         return empty, empty, np.zeros(0, dtype=np.float32), {}
-    ua, ia = np.unique(np.array(a.text, dtype=object), return_inverse=True)
-    ub, ib = np.unique(np.array(b.text, dtype=object), return_inverse=True)
-    ua, ub, ia, ib = ua.tolist(), ub.tolist(), ia.ravel(), ib.ravel()
+    (ua, ia), (ub, ib) = _distinct(a.text), _distinct(b.text)
     byte_a, byte_b = _one_byte_texts(ua, ub)
     bound = process.cdist(byte_a, byte_b, scorer=fuzz.ratio, workers=1, dtype=np.uint8)
-    above = np.flatnonzero(bound.take(ia, axis=0).take(ib, axis=1) >= _TEXT_BAR)
-    key_rows, key_cols = _pairs_sharing_key(a.key, b.key)
-    flat = np.union1d(above, key_rows * m + key_cols)
+    candidate = bound.take(ia, axis=0).take(ib, axis=1) >= _TEXT_BAR
+    candidate[_pairs_sharing_key(a.key, b.key)] = True
+    flat = np.flatnonzero(candidate)
     rows, cols = flat // m, flat % m
     key = (a.key[rows] == b.key[cols]) & (a.key[rows] != 0)
     one_numeric = a.numeric[rows] != b.numeric[cols]
@@ -263,7 +281,10 @@ def candidate_scores(old: Any, new: Any) -> tuple[np.ndarray, np.ndarray, np.nda
     similarity = lambda x, y: process.cpdist(x, y, scorer=fuzz.ratio, workers=1, dtype=np.uint8)  # noqa: E731
     text = similarity([ua[i] for i in ia[rows].tolist()], [ub[j] for j in ib[cols].tolist()])
     indicator = similarity([a.indicator[i] for i in rows.tolist()], [b.indicator[j] for j in cols.tolist()])
-    section = similarity([a.section[i] for i in rows.tolist()], [b.section[j] for j in cols.tolist()])
+    # A report has a few dozen sections: score them all once and look the pairs up.
+    sections, section_at = _distinct(a.section + b.section)
+    section = process.cdist(sections, sections, scorer=fuzz.ratio, workers=1, dtype=np.uint8)[
+        section_at[rows], section_at[n + cols]]
     score = _combine(text, indicator, section, key, a.canonical[rows], one_numeric, direction_clash,
                      np.zeros(len(rows), dtype=bool), out=np.empty(len(rows), dtype=np.float32))
     features = {"text": text, "indicator": indicator, "key": key, "section": section,
