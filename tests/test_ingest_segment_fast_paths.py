@@ -1,0 +1,47 @@
+"""Edge cases of the fast paths in ingest and segment, pinned to what the slower code they replaced returned.
+
+join_broken_lines finds breaks from their "\\n" and drops the spaces before it itself; segment_report
+matches whole sentences (?? runs are words, a lone ? ends a sentence), skips the wording regexes
+under a review heading and pre-checks the period words with substring tests.
+"""
+
+from compare.ingest import join_broken_lines
+from compare.segment import segment_report
+
+REPORT = (
+    "一、2023年工作回顾\n过去一年??增长5%。好吗?是的!!”\n去年完成???项?目。\n二、2024年工作任务\n"
+    "今年力争增长5%。去年增长3%。\n  (一)加强建设。推进五年规划。累计完成10项"
+)
+
+
+def test_join_drops_the_spaces_that_end_a_joined_line():
+    text = "达到74.4 \t\n \n万亿元\n三\n(PM  \n2.5)\n保持全国第一\t\n。"
+    assert join_broken_lines(text) == "达到74.4万亿元\n三\n(PM2.5)\n保持全国第一。"
+
+
+def test_join_keeps_breaks_that_end_a_sentence_with_their_spaces():
+    text = "完成任务。  \n\t下一段 \n  \n第三段"
+    assert join_broken_lines(text) == text
+
+
+def test_sentences_parts_sections_and_periods():
+    got = [(s.text, s.start, s.end, s.part, s.section, s.period) for s in segment_report(REPORT, 2024)]
+    review, plan, plan_1 = "一、2023年工作回顾", "二、2024年工作任务", "二、2024年工作任务 > (一)加强建设"
+    assert got == [
+        ("一、2023年工作回顾", 0, 11, "review", review, "year"),
+        ("过去一年??增长5%。", 12, 23, "review", review, "year"),
+        ("好吗?", 23, 26, "review", review, "year"),
+        ("是的!!”", 26, 31, "review", review, "year"),
+        ("去年完成???项?", 32, 41, "review", review, "year"),
+        ("目。", 41, 43, "review", review, "year"),
+        ("二、2024年工作任务", 44, 55, "plan", plan, None),
+        ("今年力争增长5%。", 56, 65, "plan", plan, None),
+        ("去年增长3%。", 65, 72, "review", plan, "year"),
+        ("(一)加强建设。", 75, 83, "plan", plan_1, "year"),
+        ("推进五年规划。", 83, 90, "plan", plan_1, "year"),
+        ("累计完成10项", 90, 97, "review", plan_1, "multi"),
+    ]
+
+
+def test_a_lone_question_mark_after_a_full_stop_ends_the_same_sentence():
+    assert [s.text for s in segment_report("增长1,000人?? 下降3.5%;完成。?", 2024)] == ["增长1,000人?? 下降3.5%;完成。?"]
