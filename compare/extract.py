@@ -114,9 +114,11 @@ _TAIL_YAO = "要(?<![纲需主摘提概必纪]要)(?<!(?<!比)重要)"
 _TAIL_YOU = "由(?<![自理经缘来]由)|从(?<![自服遵听跟随无]从)"
 # An item number glued to its item at the start (1有序推进城市立面改造: a list the web page flattened) goes too.
 # (Not a date, time or count: 5月底前, 24小时, 5个1000.)
+# When, not what: 到2028年建成乡村振兴示范区 measures 乡村振兴示范区; 2023年全市生产总值, 生产总值.
+_YEAR_LEAD = r"(?:到|至|在)?(?:19|20)\d\d年(?:底|末)?(?:前|以前)?"
 _ITEM_NUMBER = r"\d{1,2}(?![月日号时点年个小天周期批项届次])(?=[\u4e00-\u9fff])"
 _INDICATOR_CORE = re.compile(
-    f"(?:{_ITEM_NUMBER})?{_word_alternation(_LEAD_WORDS)}*(.*?)(?:{_word_alternation(_TAIL_WORDS)}|{_TAIL_YAO}|{_TAIL_YOU})*",
+    f"(?:{_ITEM_NUMBER})?(?:{_word_alternation(_LEAD_WORDS)}|{_YEAR_LEAD})*(.*?)(?:{_word_alternation(_TAIL_WORDS)}|{_TAIL_YAO}|{_TAIL_YOU})*",
     re.S)
 _TARGET_PREFIX = re.compile(r"^.*?(?:主要)?(?:预期)?目标(?:是|为)|^.*?(?:要求|任务)是")
 _TARGET_PREFIX_HINT = re.compile(r"目标|要求是|任务是")
@@ -292,6 +294,43 @@ def _deadline_in(text: str) -> int | None:
         return int(m.group(1) or m.group(2))
     m = _PERIOD_END_RE.search(text)
     return _PLAN_PERIODS[m.group(1)] if m else None
+
+
+_FIVE_YEAR_SECTION = re.compile(r"[“\"]?(十[一二三四五]五)[”\"]?(?:时期|规划|期间|计划|发展)|(?:今后|未来)五年")
+
+
+@lru_cache(maxsize=4096)
+def _section_deadline(section: str, year: int | None) -> int | None:
+    """The due year of the targets under a five-year heading: “十五五”时期的主要目标任务 -> 2030,
+    今后五年的主要任务 -> the report's year + 4; None when the heading also names the report's own year
+    (“十五五”时期目标任务和2026年工作安排), whose sentences say which they mean.
+
+    >>> _section_deadline("二、“十五五”时期主要目标任务 > (一)…", 2026), _section_deadline("二、今后五年工作任务", 2022)
+    (2030, 2026)
+    >>> _section_deadline("二、“十五五”时期目标任务和2026年工作安排", 2026) is None
+    True
+    """
+    heading = section.split(" > ", 1)[0]
+    m = _FIVE_YEAR_SECTION.search(heading)
+    if not m or year is None or f"{year}年" in heading or "今年" in heading:
+        return None
+    if "," in heading and not heading.endswith(":"):
+        return None  # a sentence taken for a heading (今后五年,是完成“十五”计划,并为: a line the page cut)
+    end = _PLAN_PERIODS[m.group(1)] if m.group(1) else year + 4
+    return end if end > year else None
+
+
+_YEAR_OPENING = re.compile(r"((?:19|20)\d\d)年")
+
+
+def _future_year_opening(clause: str, year: int | None) -> int | None:
+    """A later year that opens a plan clause is its due year: 1997年钢产量达到9400万吨 in a 1993 report.
+
+    >>> _future_year_opening("2015年达到1770亿元", 2011), _future_year_opening("2010年全市生产总值", 2011)
+    (2015, None)
+    """
+    m = _YEAR_OPENING.match(clause)
+    return int(m.group(1)) if m and year is not None and int(m.group(1)) > year else None
 
 
 def _is_commitment(clause: str) -> bool:
@@ -480,8 +519,10 @@ def _target_rows(report: Any) -> list[list]:
             continue
         plan = part == "plan"
         sentence_text = _WHITESPACE.sub("", sentence.text)
-        sentence_deadline = _deadline_in(sentence_text)
-        default_deadline = sentence_deadline or (year if plan else None)
+        # A due year named in a clause holds for it and the clauses after it (到2025年，…，…), not for
+        # those before (地区生产总值增长5%左右，到2028年建成…); else the section's or the report's year.
+        default_deadline = _section_deadline(sentence.section, year) or year if plan else None
+        named_deadline = None
         previous_indicator: tuple[str, str | None] | None = None
         # Per clause of this sentence that named its indicators: (its quantities, the indicators of its rows).
         named_before: list[tuple[int, list[tuple[str, str | None]]]] = []
@@ -503,6 +544,7 @@ def _target_rows(report: Any) -> list[list]:
         for clause, ctext, quantities in zip(clauses, ctexts, found):
             occurrence = seen_clauses.get(ctext, 0)
             seen_clauses[ctext] = occurrence + 1
+            named_deadline = _deadline_in(ctext) or (plan and _future_year_opening(ctext, year)) or named_deadline
             if not quantities and not (plan and _is_qualitative(ctext, target_list)):
                 continue
             modality_m = _MODALITY_RE.search(ctext)
@@ -511,7 +553,7 @@ def _target_rows(report: Any) -> list[list]:
             # raw, start, end, period]; restates is filled in by _mark_restatements.
             if not quantities:
                 indicator = _clean_indicator(ctext) or ctext
-                deadline = _deadline_in(ctext) or sentence_deadline or year
+                deadline = named_deadline or default_deadline
                 rows.append([row_id(ctext, occurrence, 0), *sentence_columns, ctext, indicator,
                              indicator_key(indicator), None, None, None, None, None, modality, deadline, None, None,
                              clause.start, clause.end, period])
@@ -540,7 +582,7 @@ def _target_rows(report: Any) -> list[list]:
                     elif previous_indicator:
                         indicators[k], keys[k] = previous_indicator
             index = 0
-            deadline = _deadline_in(ctext) or default_deadline
+            deadline = named_deadline or default_deadline
             emitted: list[tuple[str, str | None]] = []  # this clause's (indicator, key) pairs, in order
             for k, q in enumerate(quantities):
                 shares = [indicators[k]]

@@ -1,0 +1,29 @@
+"""Deadlines: a plan row is due in the report's year unless its words or its section say otherwise."""
+
+from compare.extract import targets_from_text
+
+REPORT = (
+    "一、2025年工作回顾\n地区生产总值增长5.2%。\n"
+    "二、“十五五”时期主要目标任务\n常住人口城镇化率年均提高1个百分点，森林覆盖率达到45%。\n"
+    "三、2026年重点工作\n地区生产总值增长5%左右，到2028年建成乡村振兴示范区10个。\n"
+)
+
+
+def test_five_year_section_gives_the_plan_period_end():
+    rows = {r["indicator"]: r for r in targets_from_text(REPORT, year=2026).to_dicts() if r["value"] is not None}
+    assert rows["森林覆盖率"]["deadline"] == 2030
+    assert rows["常住人口城镇化率"]["deadline"] == 2030
+    assert rows["地区生产总值"]["deadline"] == 2026 if rows["地区生产总值"]["part"] == "plan" else True
+    assert rows["乡村振兴示范区"]["deadline"] == 2028
+
+
+def test_heading_naming_the_year_keeps_the_year():
+    text = "二、“十五五”时期目标任务和2026年工作安排\n森林覆盖率达到45%。\n"
+    (row,) = [r for r in targets_from_text(text, year=2026).to_dicts() if r["value"] is not None]
+    assert row["deadline"] == 2026
+
+
+def test_next_five_years_heading():
+    text = "二、今后五年工作任务\n新建学校20所。\n"
+    (row,) = [r for r in targets_from_text(text, year=2022).to_dicts() if r["value"] is not None]
+    assert row["deadline"] == 2026
