@@ -64,3 +64,14 @@ def test_outcome_skips_five_year_figures():
     outcomes = {c["old"]["text"]: c["outcome"] for c in diff_tables(old, new)["changes"] if c["old"]}
     assert outcomes["全省生产总值增长6.5%"]["value"] == 3.8
     assert outcomes["单位GDP能耗下降3.5%"]["status"] == "not_reported"
+
+
+def test_plan_heading_glued_to_its_text():
+    """二、2018年重点工作2018年是…: the page lost the break after the heading; the plan still starts there."""
+    text = ("一、2017年工作回顾\n全市生产总值增长8.3%。\n"
+            "二、2018年重点工作2018年是贯彻落实新发展理念的开局之年，做好今年工作意义重大，全市上下要奋发有为、开拓进取、真抓实干。"
+            "全市生产总值增长8%左右。\n")
+    sentences = segment_report(text, 2018)
+    heading = [s for s in sentences if s.text.startswith("二、")][0]
+    assert heading.text == "二、2018年重点工作"
+    assert {s.text: s.part for s in sentences}["全市生产总值增长8%左右。"] == "plan"
