@@ -59,8 +59,11 @@ def test_reads_utf8_report(tmp_path):
         lambda s: s.replace("\n", "\r\n").encode("utf-8"),
         lambda s: s.replace("\n", "\r").encode("utf-8"),
         lambda s: s.replace("\n", "\\r\\n").encode("utf-8"),  # literal backslash-r-backslash-n
+        lambda s: s.encode("utf-16-le"),  # no BOM
+        lambda s: s.encode("utf-16-be"),
+        lambda s: s.encode("utf-32"),  # with BOM
     ],
-    ids=["gb18030", "utf16-bom", "utf8-bom", "crlf", "cr", "literal-crlf"],
+    ids=["gb18030", "utf16-bom", "utf8-bom", "crlf", "cr", "literal-crlf", "utf16le-no-bom", "utf16be-no-bom", "utf32"],
 )
 def test_encodings_and_line_ends_give_the_same_text(tmp_path, encode):
     expected = read_report(write(tmp_path, "a/2024.txt", REPORT)).text
@@ -209,3 +212,11 @@ def test_decode_bytes_only_raises_ingest_error(data):
         assert isinstance(decode_bytes(data), str)
     except IngestError as err:
         assert "\n" not in str(err)
+
+
+def test_big5_report_is_read_as_big5(tmp_path):
+    """Traditional-script text in Big5 is not GB18030 mojibake: it decodes as written (the engine reads
+    simplified script, so place and year then come from the manifest or a clear error)."""
+    text = "政府工作報告\n各位代表：\n現在，我代表市人民政府向大會報告工作。經濟發展穩中有進，地區生產總值增長5%。\n"
+    raw = decode_bytes(text.encode("big5"))
+    assert raw == text
