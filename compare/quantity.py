@@ -182,7 +182,7 @@ _UNITS = sorted("""
 个百分点 百分点 % ‰ 元 美元 人民币 人次 万人次 人 户 家 所 座 个 条 项 宗 株 棵 亩 公顷 平方公里 平方千米 平方米 立方米
 公里 千米 米 吨标准煤 吨 千瓦时 千瓦 兆瓦 瓦 度 斤 公斤 千克 克 辆 台 套 张 间 栋 幢 处 件 床 张床位 名 位 次 场 部 艘 架 头 只
 羽 周年 年 个月 天 小时 分钟 倍 类 大类 级 层 批 篇 册 标箱 吨公里 立方 平方 岁 周 日 微克/立方米 微克每立方米 片 块 辆次 单 份 支 对
-元/吨 元/人 万元 种 门 起 例 人次 场次 千瓦 万千瓦 路 班 趟 列 组 轮 段 亿元 款 眼
+元/吨 元/人 万元 种 门 起 例 人次 场次 千瓦 万千瓦 路 班 趟 列 组 轮 段 亿元 款 眼 平米 千伏 伏 千帕
 """.split(), key=len, reverse=True)
 _UNIT_RE = "|".join(re.escape(u) for u in _UNITS)
 
@@ -198,7 +198,7 @@ _SUFFIX_COMPARATORS = [("以上", ">="), ("以内", "<="), ("以下", "<="), ("�
 
 _ARABIC = r"\d+(?:,\d{3})+(?![\d,])(?:\.\d+)?|\d+(?:\.\d+)?"
 _CN_NUM = f"[{_CN_NUMERAL_CHARS}]+(?:点[〇零一二三四五六七八九]+)?"
-_MAG = r"万亿|千万|百万|十万|亿|万|千(?![米克瓦])"
+_MAG = r"万亿|千万|百万|十万|亿|万|千(?![米克瓦伏帕])"
 _APPROX = r"多|余"
 _RANGE_SEP = r"\s*(?:-|~|至|到|—|–)\s*"
 _RANGE_SEP_RE = re.compile(_RANGE_SEP)
@@ -329,6 +329,9 @@ def _is_not_a_quantity(clause: str, m: re.Match) -> bool:
     # Anniversaries (成立75周年) count years since an event; they commit to nothing.
     if unit == "周年":
         return True
+    # Voltages name a class of line or substation (110千伏变电站), never an amount promised.
+    if unit in ("千伏", "伏"):
+        return True
     # Dates and calendar years: 2024年, 3月5日, 二〇二四年, 2024-01-14, 10:40.
     if is_arabic:
         plain = num.replace(",", "")
@@ -374,6 +377,9 @@ def _is_not_a_quantity(clause: str, m: re.Match) -> bool:
             ws, we = w.start() + max(0, start - 3), w.end() + max(0, start - 3)
             if ws < m.end("num") and we > start:
                 return True
+        # 这五年, 是改革开放持续深化的五年: the span a speech looks back on, not a duration it states.
+        if unit == "年" and prev in ("这", "的") and not clause[end:].strip():
+            return True
         # A bare Chinese numeral needs a unit or magnitude to be a quantity,
         # and 一 alone is usually the article "a".
         cn_range = bool(_CN_RANGE_AFTER.match(after))
