@@ -1,7 +1,7 @@
 """Label how commitments changed between two reports, and check promises against outcomes.
 
 ``diff_tables`` pairs the plan rows of report A with those of report B
-(``match.match_targets``), labels each pair or unpaired row (continued, raised,
+(``match.pair_positions``), labels each pair or unpaired row (continued, raised,
 lowered, dropped, new, with flags), and for every plan row of A looks in B's
 review part for the figure that reports on it (met, above, below,
 not_reported). The result has DESIGN.md's JSON shape.
@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from compare.extract import canonical_keys, table_rows
-from compare.match import match_targets, mask_numbers
+from compare.match import mask_numbers, pair_positions
 
 __all__ = ["STATUSES", "FLAGS", "diff_tables", "diff_reports", "classify_pair", "outcome_for", "report_meta",
            "DEFAULT_TOLERANCE", "STATUS_LABELS", "FLAG_LABELS", "OUTCOME_LABELS"]
@@ -245,11 +245,12 @@ def diff_tables(old: Any, new: Any, *, part: str = "plan", tolerance: float = DE
     if outcomes is None:
         outcomes = part == "plan" and old_year is not None and new_year is not None and new_year == old_year + 1
     changes = []
-    for pair in match_targets(a_rows, b_rows):
-        o = a_rows[pair.old] if pair.old is not None else None
-        n = b_rows[pair.new] if pair.new is not None else None
-        changes.append({**classify_pair(o, n), "old": o, "new": n, "score": pair.score, "reason": pair.reason,
-                        "outcome": None})
+    for i, j, score, reason in pair_positions(a_rows, b_rows):
+        o = a_rows[i] if i is not None else None
+        n = b_rows[j] if j is not None else None
+        change = classify_pair(o, n)  # a fresh dict: status and flags, then the keys below, in this order
+        change["old"], change["new"], change["score"], change["reason"], change["outcome"] = o, n, score, reason, None
+        changes.append(change)
     if outcomes:
         review_rows = [r for r in new if r["part"] == "review"]
         for change, outcome in zip(changes, _outcomes([c["old"] for c in changes], review_rows, tolerance)):
@@ -279,12 +280,13 @@ def _is_headline_sentence(sentence: str) -> bool:
 
 def _reading_order(change: dict) -> tuple:
     """Headline targets first, then numeric changes, then qualitative ones; each in report order."""
-    row = change["new"] or change["old"]
-    numeric = any(r is not None and r["value"] is not None for r in (change["old"], change["new"]))
-    headline = is_headline(change["old"]) or is_headline(change["new"])
-    position = (change["old"] or change["new"])["start"]
-    side = 0 if change["old"] is not None else 1
-    return (not headline, not numeric, side, position, row["id"])
+    # is_headline and the numeric test written out: this key is computed for every change of every diff.
+    old, new = change["old"], change["new"]
+    headline = (old is not None and _is_headline_sentence(old["sentence"] or "")) or \
+        (new is not None and _is_headline_sentence(new["sentence"] or ""))
+    numeric = (old is not None and old["value"] is not None) or (new is not None and new["value"] is not None)
+    side = 0 if old is not None else 1
+    return (not headline, not numeric, side, (old or new)["start"], (new or old)["id"])
 
 
 def diff_reports(old_report: Any, new_report: Any, *, part: str = "plan",

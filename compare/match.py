@@ -31,7 +31,7 @@ import numpy as np
 
 from compare.extract import canonical_keys, table_rows
 
-__all__ = ["Pair", "match_targets", "assign", "assign_pairs", "candidate_scores", "score_matrix", "mask_numbers",
+__all__ = ["Pair", "match_targets", "pair_positions", "assign", "assign_pairs", "candidate_scores", "score_matrix", "mask_numbers",
            "MATCH_CUTOFF"]
 
 MATCH_CUTOFF = 0.5
@@ -265,7 +265,9 @@ def candidate_scores(old: Any, new: Any) -> tuple[np.ndarray, np.ndarray, np.nda
         return empty, empty, np.zeros(0, dtype=np.float32), {}
     (ua, ia), (ub, ib) = _distinct(a.text), _distinct(b.text)
     byte_a, byte_b = _one_byte_texts(ua, ub)
-    bound = process.cdist(byte_a, byte_b, scorer=fuzz.ratio, workers=1, dtype=np.uint8)
+    # Under the cutoff rapidfuzz stops early and writes 0: a bound of 0 then means "under _TEXT_BAR - 1".
+    bound = process.cdist(byte_a, byte_b, scorer=fuzz.ratio, workers=1, dtype=np.uint8,
+                          score_cutoff=_TEXT_BAR - 1, score_hint=20)
     candidate = bound.take(ia, axis=0).take(ib, axis=1) >= _TEXT_BAR
     candidate[_pairs_sharing_key(a.key, b.key)] = True
     flat = np.flatnonzero(candidate)
@@ -276,7 +278,8 @@ def candidate_scores(old: Any, new: Any) -> tuple[np.ndarray, np.ndarray, np.nda
     unit_clash = a.numeric[rows] & b.numeric[cols] & (a.unit[rows] != b.unit[cols])
     bar = (_TEXT_BAR - _TEXT_BAR_KEY * key + _TEXT_BAR_ONE_NUMERIC * one_numeric
            + _TEXT_BAR_DIRECTION * direction_clash)
-    keep = (bound[ia[rows], ib[cols]] >= bar) & ~unit_clash
+    # A bar under _TEXT_BAR (a shared key) cannot be checked on a bound cut to 0 below it: kept as is.
+    keep = ((bound[ia[rows], ib[cols]] >= bar) | (bar < _TEXT_BAR)) & ~unit_clash
     rows, cols, key, one_numeric, direction_clash = (x[keep] for x in (rows, cols, key, one_numeric, direction_clash))
     similarity = lambda x, y: process.cpdist(x, y, scorer=fuzz.ratio, workers=1, dtype=np.uint8)  # noqa: E731
     text = similarity([ua[i] for i in ia[rows].tolist()], [ub[j] for j in ib[cols].tolist()])
@@ -292,18 +295,23 @@ def candidate_scores(old: Any, new: Any) -> tuple[np.ndarray, np.ndarray, np.nda
     return rows, cols, score, features
 
 
-def _reason(features: dict[str, np.ndarray], at: Any) -> str:
-    """Why a pair was made: its features at `at`, a (row, column) of score_matrix or a candidate's position."""
-    parts = [f"text {features['text'][at]}%", f"indicator {features['indicator'][at]}%"]
-    if features["key"][at]:
-        parts.append("same indicator key")
-    if features["section"][at] >= 80:
-        parts.append("same section")
-    if features["one_numeric"][at]:
-        parts.append("one side without a number")
-    if features["direction_clash"][at]:
-        parts.append("opposite directions")
-    return ", ".join(parts)
+def _reasons(features: dict[str, np.ndarray], at: Any) -> list[str]:
+    """Why each pair was made: its features at `at`, candidate positions or (rows, columns) of score_matrix."""
+    columns = [features[name][at].tolist() for name in ("text", "indicator", "key", "section", "one_numeric",
+                                                          "direction_clash")]
+    reasons = []
+    for text, indicator, key, section, one_numeric, direction_clash in zip(*columns):
+        parts = [f"text {text}%", f"indicator {indicator}%"]
+        if key:
+            parts.append("same indicator key")
+        if section >= 80:
+            parts.append("same section")
+        if one_numeric:
+            parts.append("one side without a number")
+        if direction_clash:
+            parts.append("opposite directions")
+        reasons.append(", ".join(parts))
+    return reasons
 
 
 def assign(score: np.ndarray, cutoff: float) -> list[tuple[int, int]]:
@@ -322,22 +330,26 @@ def assign(score: np.ndarray, cutoff: float) -> list[tuple[int, int]]:
 
 
 def assign_pairs(rows: np.ndarray, cols: np.ndarray, scores: np.ndarray) -> list[tuple[int, int]]:
-    """``assign`` on the eligible pairs alone: (row, column, score) triples, each score at or above the
-    cutoff (so above 0), in any order. The solver sees the same matrix ``assign`` gives it."""
+    """``assign`` given the eligible pairs alone, as (row, column, score) arrays in any order.
+
+    The solver sees the matrix ``assign`` gives it, so it makes the same choices.
+    """
     import lap
 
     if not len(rows):
         return []
     rows_in, row_at = np.unique(rows, return_inverse=True)
     cols_in, col_at = np.unique(cols, return_inverse=True)
-    # The scores in their own float type, widened later, as np.where(eligible, score, 0.0).astype(np.float64)
-    # in assign once did: the solver's matrix is the same to the bit, so are its choices.
-    sub = np.zeros((len(rows_in), len(cols_in)), dtype=np.result_type(scores.dtype, 0.0))
-    sub[row_at, col_at] = scores
-    eligible = np.zeros(sub.shape, dtype=bool)
+    # The solver's matrix as assign once built it, -np.where(eligible, score, 0.0).astype(np.float64),
+    # to the bit (-0.0 where not eligible), but written straight into one float64 array.
+    cost = np.full((len(rows_in), len(cols_in)), -0.0)
+    cost[row_at, col_at] = -np.asarray(scores).astype(np.float64)
+    eligible = np.zeros(cost.shape, dtype=bool)
     eligible[row_at, col_at] = True
-    _, assigned, _ = lap.lapjv(-sub.astype(np.float64), extend_cost=True)
-    return [(int(rows_in[r]), int(cols_in[c])) for r, c in enumerate(assigned) if c >= 0 and eligible[r, c]]
+    _, assigned, _ = lap.lapjv(cost, extend_cost=True)
+    r = np.flatnonzero(assigned >= 0)
+    r = r[eligible[r, assigned[r]]]
+    return list(zip(rows_in[r].tolist(), cols_in[assigned[r]].tolist()))
 
 
 def match_targets(old: Any, new: Any, *, cutoff: float = MATCH_CUTOFF) -> list[Pair]:
@@ -348,22 +360,31 @@ def match_targets(old: Any, new: Any, *, cutoff: float = MATCH_CUTOFF) -> list[P
     Pairs come in old-row order; dropped rows (new=None) and new rows
     (old=None) follow in their own order.
     """
+    return [Pair(*p) for p in pair_positions(old, new, cutoff=cutoff)]
+
+
+def pair_positions(old: Any, new: Any, *, cutoff: float = MATCH_CUTOFF) -> list[tuple[int | None, int | None, float, str]]:
+    """``match_targets`` as (old, new, score, reason) tuples: what a diff reads, without building a Pair
+    for each of a report's hundreds of rows."""
     old, new = table_rows(old), table_rows(new)
     if not old or not new:
-        return [Pair(i, None, 0.0, "") for i in range(len(old))] + [Pair(None, j, 0.0, "") for j in range(len(new))]
+        return [(i, None, 0.0, "") for i in range(len(old))] + [(None, j, 0.0, "") for j in range(len(new))]
     if cutoff < MATCH_CUTOFF:  # candidate_scores leaves out only pairs under MATCH_CUTOFF
         matrix, features = score_matrix(old, new)
-        pairs = [Pair(i, j, round(float(matrix[i, j]), 4), _reason(features, (i, j))) for i, j in assign(matrix, cutoff)]
+        chosen = assign(matrix, cutoff)
+        at = tuple(np.array([ij[side] for ij in chosen], dtype=np.intp) for side in (0, 1))
+        scores = matrix[at].tolist()
     else:
         rows, cols, score, features = candidate_scores(old, new)
         eligible = np.flatnonzero(score >= cutoff)
         chosen = assign_pairs(rows[eligible], cols[eligible], score[eligible])
         # Candidates come row-major, so a (row, column) finds its position by one sorted search.
-        at = np.searchsorted(rows * len(new) + cols, [i * len(new) + j for i, j in chosen]).tolist()
-        pairs = [Pair(i, j, round(float(score[k]), 4), _reason(features, k)) for (i, j), k in zip(chosen, at)]
-    paired_old = {p.old for p in pairs}
-    paired_new = {p.new for p in pairs}
-    pairs.sort(key=lambda p: p.old)
-    pairs += [Pair(i, None, 0.0, "no partner above the cutoff") for i in range(len(old)) if i not in paired_old]
-    pairs += [Pair(None, j, 0.0, "no partner above the cutoff") for j in range(len(new)) if j not in paired_new]
+        at = np.searchsorted(rows * len(new) + cols, [i * len(new) + j for i, j in chosen])
+        scores = score[at].tolist()
+    pairs = [(i, j, round(s, 4), reason) for (i, j), s, reason in zip(chosen, scores, _reasons(features, at))]
+    paired_old = {p[0] for p in pairs}
+    paired_new = {p[1] for p in pairs}
+    pairs.sort(key=lambda p: p[0])
+    pairs += [(i, None, 0.0, "no partner above the cutoff") for i in range(len(old)) if i not in paired_old]
+    pairs += [(None, j, 0.0, "no partner above the cutoff") for j in range(len(new)) if j not in paired_new]
     return pairs
