@@ -284,10 +284,14 @@ def candidate_scores(old: Any, new: Any) -> tuple[np.ndarray, np.ndarray, np.nda
     similarity = lambda x, y: process.cpdist(x, y, scorer=fuzz.ratio, workers=1, dtype=np.uint8)  # noqa: E731
     text = similarity([ua[i] for i in ia[rows].tolist()], [ub[j] for j in ib[cols].tolist()])
     indicator = similarity([a.indicator[i] for i in rows.tolist()], [b.indicator[j] for j in cols.tolist()])
-    # A report has a few dozen sections: score them all once and look the pairs up.
-    sections, section_at = _distinct(a.section + b.section)
-    section = process.cdist(sections, sections, scorer=fuzz.ratio, workers=1, dtype=np.uint8)[
-        section_at[rows], section_at[n + cols]]
+    # A report has a few dozen sections: score them all once and look the pairs up, unless there are
+    # more section pairs than candidates (rows drawn from many reports).
+    (sa, ia_section), (sb, ib_section) = _distinct(a.section), _distinct(b.section)
+    if len(sa) * len(sb) <= len(rows):
+        section = process.cdist(sa, sb, scorer=fuzz.ratio, workers=1, dtype=np.uint8)[ia_section[rows],
+                                                                                        ib_section[cols]]
+    else:
+        section = similarity([a.section[i] for i in rows.tolist()], [b.section[j] for j in cols.tolist()])
     score = _combine(text, indicator, section, key, a.canonical[rows], one_numeric, direction_clash,
                      np.zeros(len(rows), dtype=bool), out=np.empty(len(rows), dtype=np.float32))
     features = {"text": text, "indicator": indicator, "key": key, "section": section,
