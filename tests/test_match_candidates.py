@@ -63,3 +63,12 @@ def test_one_byte_texts_never_score_below_the_text(a, b):
     bound = process.cdist(one_a, one_b, scorer=fuzz.ratio, dtype=np.uint8)
     exact = process.cdist(a, b, scorer=fuzz.ratio, dtype=np.uint8)
     assert (bound >= exact).all()
+
+
+def test_a_lower_cutoff_falls_back_to_all_pairs():
+    text = clean_text(SAMPLE.read_text(encoding="utf-8"))
+    a = plan(targets_from_text(text, year=2022).to_dicts())
+    b = plan(targets_from_text(edit_report(text, year=2022, seed=7, per_kind=4).text, year=2022).to_dicts())
+    matrix, _ = score_matrix(a, b)
+    chosen = sorted((p.old, p.new) for p in match_targets(a, b, cutoff=0.3) if p.old is not None and p.new is not None)
+    assert chosen == sorted(assign(matrix, 0.3))
