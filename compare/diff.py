@@ -46,6 +46,11 @@ _HEADLINE_RE = re.compile(r"预期目标|主要目标|发展目标|目标是")
 _FIGURE_RE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|万|亿|个百分点)")
 _AVERAGE_RE = re.compile(r"年均|平均每年|累计")
 _INCREMENT_RE = re.compile(r"新增|新认定|新引进|新落户|净增")
+# A figure that states a total (高标准粮田达到567万亩) does not report on a plan to add some (新建111.5万亩).
+_ADDS_RE = re.compile(r"新增|新认定|新引进|新落户|净增|新建|新开工")
+_LEVEL_RE = re.compile(r"达到|总量|总数|总规模|保有量")
+# A share of something (占地区生产总值比重) is not the thing: 80% alike as words, but another measure.
+_SHARE_RE = re.compile(r"占|比重|比例|占比")
 _FIVE_YEAR_RE = re.compile(r"五年|十[一二三四五]五")
 _BASE_YEAR_RE = re.compile(r"比((?:19|20)\d\d)年")
 
@@ -170,9 +175,10 @@ def _best_figures(plans: list[dict], candidates: list[dict], closeness: np.ndarr
     """For each plan row, the position of the review figure that reports on it, or -1.
 
     A figure must have the plan's unit, not be an increase (新增…65家) unless the
-    plan is one (a target like 达到1200家 sets a level), and have the plan's
-    indicator key or an indicator at least 80% close (90% when both are known
-    indicators: 人均生产总值 is not 生产总值, 外贸进出口 not 外贸出口). Among those: same
+    plan is one (a target like 达到1200家 sets a level), not state a total (达到567万亩)
+    when the plan adds (新建111.5万亩), and have the plan's indicator key or an
+    indicator at least 80% close (90% when both are known indicators: 人均生产总值 is
+    not 生产总值, 外贸进出口 not 外贸出口), and a share (占…比重) only for a share. Among those: same
     key first, then the closer indicator, then the earlier statement; a figure in
     a five-year review (十一五时期的回顾) is not the year's figure. Plans x figures
     at once in numpy; each rank is the same float64 sum, in the same order, as
@@ -190,11 +196,16 @@ def _best_figures(plans: list[dict], candidates: list[dict], closeness: np.ndarr
     row_known = np.array([r["indicator_key"] in known for r in candidates])
     plan_increase = np.array([bool(_INCREMENT_RE.search(p["text"])) for p in plans])
     row_increase = np.array([bool(_INCREMENT_RE.search(r["text"])) for r in candidates])
+    plan_adds = np.array([bool(_ADDS_RE.search(p["text"])) for p in plans])
+    row_level = np.array([bool(_LEVEL_RE.search(r["text"]) and not _ADDS_RE.search(r["text"])) for r in candidates])
+    plan_share = np.array([bool(_SHARE_RE.search(p["indicator"] or "")) for p in plans])
+    row_share = np.array([bool(_SHARE_RE.search(r["indicator"] or "")) for r in candidates])
     five_year = np.array([bool(_FIVE_YEAR_RE.search((r["section"] or "") + (r["sentence"] or ""))) for r in candidates])
     same_key = plan_has_key[:, None] & (plan_key[:, None] == row_key[None, :])
     close = (closeness >= 0.8) & ~(plan_known[:, None] & row_known[None, :] & (closeness < 0.9))
     fits = ((plan_unit[:, None] == row_unit[None, :]) & ~(row_increase[None, :] & ~plan_increase[:, None])
-            & (same_key | close))
+            & ~(plan_adds[:, None] & row_level[None, :])
+            & (same_key | close & (plan_share[:, None] == row_share[None, :])))
     rank = same_key.astype(np.float64) + closeness - 0.5 * five_year[None, :] - np.arange(len(candidates)) * 1e-6
     rank[~fits] = -np.inf
     best = rank.argmax(axis=1)

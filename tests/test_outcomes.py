@@ -19,6 +19,10 @@ REVIEW = "一、工作回顾\n{}。"  # a review section; its sentences name no 
     # a five-year figure or a change against an old base year is not last year's
     ("城镇新增就业900万人", "五年全国新增城镇就业5100万人", "not_reported", None),
     ("单位生产总值能耗下降4%", "单位生产总值能耗比2005年下降20%", "not_reported", None),
+    # a total is not what a plan to add reports on; a share of a thing is not the thing
+    ("新建高标准农田11万亩", "全市高标准农田达到567万亩", "not_reported", None),
+    ("国内生产总值增长8%左右", "财政性教育经费占国内生产总值比重提高到1.5%", "not_reported", None),
+    ("新建高标准农田11万亩", "新建高标准农田12万亩", "met", 120000.0),
     # the same indicator in other words still counts
     ("城镇居民人均可支配收入增长7.5%左右", "城乡居民人均可支配收入增长7.4%", "met", 7.4),
     ("地区生产总值增长6%左右", "全市生产总值增长6.2%", "met", 6.2),
