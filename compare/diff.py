@@ -116,7 +116,7 @@ _COMPARATOR_WORDS_RE = re.compile(r"以上|以内|以下|左右|上下|控制在
 
 
 # Cached: each clause is compared once as A's and once as B's, in two diffs.
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 13)  # two reports' clauses: the next diff shares one report with this one
 def _wording(text: str) -> str:
     """The clause without its numbers and comparator words: what 'reworded' compares."""
     return _COMPARATOR_WORDS_RE.sub("", mask_numbers(text))

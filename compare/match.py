@@ -57,7 +57,7 @@ class Pair:
 
 # Cached: a report's clauses are masked when it is matched as the old side, again as the new side of
 # the next year's diff, and once more when diff.py compares their wording.
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 13)  # two reports' clauses: the next diff shares one report with this one
 def mask_numbers(text: str | None) -> str:
     """The clause with each number replaced by '#'.
 
