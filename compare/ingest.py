@@ -52,6 +52,11 @@ class IngestError(Exception):
         self.hint = hint
         super().__init__(f"{self.path}: {reason}; {hint}")
 
+    def __reduce__(self):
+        # Rebuilt from its three parts when a worker process sends it back (Exception's default
+        # pickling passes only the message, which __init__ does not take).
+        return type(self), (self.path, self.reason, self.hint)
+
 
 @dataclass(frozen=True)
 class Report:
