@@ -19,6 +19,7 @@ or new.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -189,11 +190,17 @@ def score_matrix(old: Any, new: Any) -> tuple[np.ndarray, dict[str, np.ndarray]]
     return score, features
 
 
-# Below this text similarity (uint8 percent) a pair without a shared key cannot reach MATCH_CUTOFF:
-# 0.40 x 36% + indicator 0.30 + section 0.05 = 0.494. A shared key (+0.25, +0.05 if canonical)
-# lowers the bar by 75 points; one side without a number raises it by 30, opposite directions by 62
-# (all rounded down, so every bar is at least 0.006 of score below the cutoff: far above float32 error).
-_TEXT_BAR, _TEXT_BAR_KEY, _TEXT_BAR_ONE_NUMERIC, _TEXT_BAR_DIRECTION = 37, 75, 30, 62
+# Below this text similarity (uint8 percent) a pair without a shared key cannot reach MATCH_CUTOFF,
+# even with a perfect indicator and section: with today's weights 0.40 x 36% + 0.30 + 0.05 = 0.494, so
+# the bar is 37. A shared key (+0.25, +0.05 if canonical) lowers the bar by 75 points; one side without
+# a number raises it by 30, opposite directions by 62. Derived from the weights, so changing one moves
+# the bars too; each is rounded the way that keeps more pairs (a bar 0.006 of score or more below the
+# cutoff: far above float32 error).
+_TEXT_POINT = _W_TEXT / 100  # score per point of text similarity
+_TEXT_BAR = math.floor((MATCH_CUTOFF - _W_INDICATOR - _W_SECTION) / _TEXT_POINT)
+_TEXT_BAR_KEY = math.ceil((_W_KEY + _BONUS_CANONICAL) / _TEXT_POINT - 1e-9)
+_TEXT_BAR_ONE_NUMERIC = math.floor(_PENALTY_ONE_NUMERIC / _TEXT_POINT + 1e-9)
+_TEXT_BAR_DIRECTION = math.floor(_PENALTY_DIRECTION / _TEXT_POINT + 1e-9)
 _EXACT_CODES = 192  # characters coded one to one when the text is brought to one byte; the rest share 64 codes
 
 

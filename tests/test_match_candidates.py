@@ -72,3 +72,18 @@ def test_a_lower_cutoff_falls_back_to_all_pairs():
     matrix, _ = score_matrix(a, b)
     chosen = sorted((p.old, p.new) for p in match_targets(a, b, cutoff=0.3) if p.old is not None and p.new is not None)
     assert chosen == sorted(assign(matrix, 0.3))
+
+
+def test_text_bars_leave_out_only_pairs_under_the_cutoff():
+    """A pair whose text similarity is just under its bar cannot reach MATCH_CUTOFF, with every other
+    feature at its best: the bars follow the weights."""
+    import compare.match as m
+
+    best_rest = m._W_INDICATOR + m._W_SECTION
+    for key, one_numeric, clash in [(0, 0, 0), (0, 1, 0), (0, 0, 1), (0, 1, 1)]:
+        bar = m._TEXT_BAR + m._TEXT_BAR_ONE_NUMERIC * one_numeric + m._TEXT_BAR_DIRECTION * clash
+        below = (bar - 1) * m._W_TEXT / 100 + best_rest - m._PENALTY_ONE_NUMERIC * one_numeric \
+            - m._PENALTY_DIRECTION * clash
+        assert below < m.MATCH_CUTOFF
+    # A shared (canonical) key lowers the bar by at least what it adds to the score.
+    assert m._TEXT_BAR_KEY * m._W_TEXT / 100 >= m._W_KEY + m._BONUS_CANONICAL - 1e-9
