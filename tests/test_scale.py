@@ -51,3 +51,12 @@ def test_shift_years_keeps_offsets():
     text = "一、2023年工作回顾。二、2024年工作安排，到2025年底完成，粮食产量2000万吨"
     shifted = shift_years(text, 3)
     assert len(shifted) == len(text) and "2026年工作回顾" in shifted and "2000万吨" in shifted
+
+
+def test_a_generated_corpus_knows_the_reader_that_made_it(tmp_path, shared_dir, monkeypatch):
+    import compare.scale as scale
+
+    make_corpus(tmp_path, places=1, years=2, seed=5, corpus=shared_dir / "corpus", workers=1)
+    assert scale.stale_reason(tmp_path) is None
+    monkeypatch.setattr(scale, "reader_version", lambda: "another")
+    assert "regenerate" in scale.stale_reason(tmp_path)
