@@ -42,8 +42,9 @@ _MONTH_RANGE_AFTER = re.compile(r"\s*(?:-|~|至|到|—+|–)\s*\d{1,2}月")
 _VERSION_NUMBER = re.compile(r"\d+\.0")
 _CN_YEAR_DIGITS = re.compile(r"[〇零一二三四五六七八九]{4}")
 # 十一次、十二次全会: plenum and meeting numbers, also in a list.
-_NOT_A_COUNT_AFTER = re.compile(r"(?:月|日|届|大(?!于)|中全会|次会议|是|者|方面|世纪|年代"
-                                r"|次(?:[、和][一二三四五六七八九十]+次)*(?:全会|全体会议|会议|常委会))")
+# 六个方面的工作: how a speech is laid out, not a count it promises; 市四次党代会: a congress's number.
+_NOT_A_COUNT_AFTER = re.compile(r"(?:月|日|届|大(?!于)|中全会|次会议|是|者|方面|个方面|世纪|年代"
+                                r"|次(?:[、和][一二三四五六七八九十]+次)*(?:全会|全体会议|会议|常委会|党代会))")
 
 COMPARATORS = (">=", ">", "<=", "<", "~", "range", "=")
 
