@@ -42,6 +42,9 @@ _W_TEXT, _W_INDICATOR, _W_KEY, _W_SECTION = 0.40, 0.30, 0.25, 0.05
 _BONUS_CANONICAL = 0.05      # the shared key is a known headline indicator (synonym table), not just equal wording
 _PENALTY_ONE_NUMERIC = 0.12   # one side has a number, the other none
 _PENALTY_DIRECTION = 0.25     # 增长 on one side, 下降 on the other
+# A change on one side only (赤字规模5.66万亿元、比上年增加1.6万亿元: the increase beside the level): small,
+# so it decides between rows of one clause, which tie on every other feature, and little else.
+_PENALTY_CHANGE_ONE_SIDE = 0.02
 
 _BLOCK_ROWS = 256  # old rows per block of score_matrix (256 x 5,000 float32 is 5 MB)
 _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*|[〇零一二两三四五六七八九十百千万亿]+(?=[个条项宗%])")
@@ -96,7 +99,8 @@ def _codes(old: Sequence, new: Sequence) -> tuple[np.ndarray, np.ndarray]:
             np.fromiter(map(vocabulary.__getitem__, new), dtype=np.int32, count=len(new)))
 
 
-def _combine(text, indicator, section, key, canonical, one_numeric, direction_clash, unit_clash, out):
+def _combine(text, indicator, section, key, canonical, one_numeric, direction_clash, change_one_side, unit_clash,
+             out):
     """The pairing score from its features, into `out` (float32), element by element.
 
     Shared by the all-pairs matrix and the candidate pairs, so both add the same float32
@@ -106,7 +110,7 @@ def _combine(text, indicator, section, key, canonical, one_numeric, direction_cl
     scratch = np.empty_like(score)
     for weight, feature in ((_W_INDICATOR / 100, indicator), (_W_SECTION / 100, section), (_W_KEY, key),
                             (_BONUS_CANONICAL, key & canonical), (-_PENALTY_ONE_NUMERIC, one_numeric),
-                            (-_PENALTY_DIRECTION, direction_clash)):
+                            (-_PENALTY_DIRECTION, direction_clash), (-_PENALTY_CHANGE_ONE_SIDE, change_one_side)):
         np.multiply(feature, np.float32(weight), out=scratch, dtype=np.float32)
         score += scratch
     score[unit_clash] = -1.0
@@ -171,7 +175,7 @@ def score_matrix(old: Any, new: Any) -> tuple[np.ndarray, dict[str, np.ndarray]]
     section = _similarity(a.section, b.section)
     shape = (len(a.key), len(b.key))
     score = np.empty(shape, dtype=np.float32)
-    key, one_numeric, direction_clash = (np.empty(shape, dtype=bool) for _ in range(3))
+    key, one_numeric, direction_clash, change_one_side = (np.empty(shape, dtype=bool) for _ in range(4))
     # Block by block of old rows: each temporary is a few MB that malloc reuses, where whole-matrix
     # temporaries (25 MB to 100 MB each at 5,000 x 5,000) are fresh pages every time; on the 2-core
     # VM that halved score_matrix's own time (bench match). Same operations, same float32 results.
@@ -181,9 +185,10 @@ def score_matrix(old: Any, new: Any) -> tuple[np.ndarray, dict[str, np.ndarray]]
         k &= (a.key[rows, None] != 0)
         np.not_equal(a.numeric[rows, None], b.numeric[None, :], out=one_numeric[rows])  # xor
         d = np.not_equal(a.direction[rows, None], b.direction[None, :], out=direction_clash[rows])
+        c = np.not_equal(a.direction[rows, None] == 0, b.direction[None, :] == 0, out=change_one_side[rows])
         d &= (a.direction[rows, None] != 0) & (b.direction[None, :] != 0)
         unit_clash = (a.numeric[rows, None] & b.numeric[None, :]) & (a.unit[rows, None] != b.unit[None, :])
-        _combine(text[rows], indicator[rows], section[rows], k, a.canonical[rows, None], one_numeric[rows], d,
+        _combine(text[rows], indicator[rows], section[rows], k, a.canonical[rows, None], one_numeric[rows], d, c,
                  unit_clash, out=score[rows])
     features = {"text": text, "indicator": indicator, "key": key, "section": section,
                 "one_numeric": one_numeric, "direction_clash": direction_clash}
@@ -282,12 +287,14 @@ def candidate_scores(old: Any, new: Any) -> tuple[np.ndarray, np.ndarray, np.nda
     key = (a.key[rows] == b.key[cols]) & (a.key[rows] != 0)
     one_numeric = a.numeric[rows] != b.numeric[cols]
     direction_clash = (a.direction[rows] != b.direction[cols]) & (a.direction[rows] != 0) & (b.direction[cols] != 0)
+    change_one_side = (a.direction[rows] == 0) != (b.direction[cols] == 0)
     unit_clash = a.numeric[rows] & b.numeric[cols] & (a.unit[rows] != b.unit[cols])
     bar = (_TEXT_BAR - _TEXT_BAR_KEY * key + _TEXT_BAR_ONE_NUMERIC * one_numeric
            + _TEXT_BAR_DIRECTION * direction_clash)
     # A bar under _TEXT_BAR (a shared key) cannot be checked on a bound cut to 0 below it: kept as is.
     keep = ((bound[ia[rows], ib[cols]] >= bar) | (bar < _TEXT_BAR)) & ~unit_clash
-    rows, cols, key, one_numeric, direction_clash = (x[keep] for x in (rows, cols, key, one_numeric, direction_clash))
+    rows, cols, key, one_numeric, direction_clash, change_one_side = (
+        x[keep] for x in (rows, cols, key, one_numeric, direction_clash, change_one_side))
     similarity = lambda x, y: process.cpdist(x, y, scorer=fuzz.ratio, workers=1, dtype=np.uint8)  # noqa: E731
     text = similarity([ua[i] for i in ia[rows].tolist()], [ub[j] for j in ib[cols].tolist()])
     indicator = similarity([a.indicator[i] for i in rows.tolist()], [b.indicator[j] for j in cols.tolist()])
@@ -299,7 +306,7 @@ def candidate_scores(old: Any, new: Any) -> tuple[np.ndarray, np.ndarray, np.nda
                                                                                         ib_section[cols]]
     else:
         section = similarity([a.section[i] for i in rows.tolist()], [b.section[j] for j in cols.tolist()])
-    score = _combine(text, indicator, section, key, a.canonical[rows], one_numeric, direction_clash,
+    score = _combine(text, indicator, section, key, a.canonical[rows], one_numeric, direction_clash, change_one_side,
                      np.zeros(len(rows), dtype=bool), out=np.empty(len(rows), dtype=np.float32))
     features = {"text": text, "indicator": indicator, "key": key, "section": section,
                 "one_numeric": one_numeric, "direction_clash": direction_clash}

@@ -87,3 +87,15 @@ def test_text_bars_leave_out_only_pairs_under_the_cutoff():
         assert below < m.MATCH_CUTOFF
     # A shared (canonical) key lowers the bar by at least what it adds to the score.
     assert m._TEXT_BAR_KEY * m._W_TEXT / 100 >= m._W_KEY + m._BONUS_CANONICAL - 1e-9
+
+
+def test_a_level_pairs_with_the_level_and_a_change_with_the_change():
+    """赤字规模4.06万亿元、比上年增加1800亿元 -> 赤字规模5.66万亿元、比上年增加1.6万亿元: the two rows of each
+    clause tie on text, indicator, key and section; the change (增加) on one side only decides."""
+    from compare.diff import diff_tables
+    from compare.extract import targets_from_text
+
+    old = targets_from_text("今年赤字规模4.06万亿元、比上年增加1800亿元。", year=2024)
+    new = targets_from_text("今年赤字规模5.66万亿元、比上年增加1.6万亿元。", year=2025)
+    pairs = {(c["old"]["value"], c["new"]["value"]) for c in diff_tables(old, new)["changes"] if c["old"] and c["new"]}
+    assert pairs == {(4.06e12, 5.66e12), (1.8e11, 1.6e12)}
