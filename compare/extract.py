@@ -116,7 +116,7 @@ _TAIL_YOU = "由(?<![自理经缘来]由)|从(?<![自服遵听跟随无]从)"
 # (Not a date, time or count: 5月底前, 24小时, 5个1000.)
 # When, not what: 到2028年建成乡村振兴示范区 measures 乡村振兴示范区; 2023年全市生产总值, 生产总值.
 _YEAR_LEAD = r"(?:到|至|在)?(?:19|20)\d\d年(?:底|末)?(?:前|以前)?"
-_ITEM_NUMBER = r"\d{1,2}(?![月日号时点年个小天周期批项届次])(?=[\u4e00-\u9fff])"
+_ITEM_NUMBER = r"\d{1,2}(?![月日号时点年个小天周期批项届次岁万千亿元])(?=[\u4e00-\u9fff])"
 _INDICATOR_CORE = re.compile(
     f"(?:{_ITEM_NUMBER})?(?:{_word_alternation(_LEAD_WORDS)}|{_YEAR_LEAD})*(.*?)(?:{_word_alternation(_TAIL_WORDS)}|{_TAIL_YAO}|{_TAIL_YOU})*",
     re.S)

@@ -33,6 +33,7 @@ _DATE_OR_TIME_AFTER = re.compile(r"(?:月|日|号|时|点(?!\d)|:\d)")
 _DOTTED_DATE = re.compile(r"\d{1,2}\.\d{1,2}(?:\.\d{1,2})?$")
 _DAY_AFTER = re.compile(r"(?:日|号)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_AGE_QUALIFIER = re.compile(r"\d+(?:\.\d+)?(?:[—\-~至到]\d+)?周?岁(?:及以上|及以下|以上|以下)?(?!左右|上下)(?=[\u4e00-\u9fff])")
 _ERA_AFTER = re.compile(r"(?:世纪|年代)")  # 20世纪, 60年代: when, not how much
 _LIST_AFTER = re.compile(r"[,、]\d")
 _LIST_BEFORE = re.compile(r"\d[,、]$")
@@ -180,7 +181,7 @@ def parse_number(text: str) -> float | None:
 
 # Longest first, so 个百分点 wins over 个 and 平方公里 over 公里.
 _UNITS = sorted("""
-个百分点 百分点 % ‰ 元 美元 人民币 人次 万人次 人 户 家 所 座 个 条 项 宗 株 棵 亩 公顷 平方公里 平方千米 平方米 立方米
+个百分点 百分点 % ‰ 元 美元 人民币 人次 万人次 人 户 家 所 座 个 条 项 宗 株 棵 亩 公顷 平方公里 平方千米 平方米 立方米 兆瓦时 吉瓦 吉瓦时
 公里 千米 米 吨标准煤 吨 千瓦时 千瓦 兆瓦 瓦 度 斤 公斤 千克 克 辆 台 套 张 间 栋 幢 处 件 床 张床位 名 位 次 场 部 艘 架 头 只
 羽 周年 年 个月 天 小时 分钟 倍 类 大类 级 层 批 篇 册 标箱 吨公里 立方 平方 岁 周 日 微克/立方米 微克每立方米 片 块 辆次 单 份 支 对
 元/吨 元/人 万元 种 门 起 例 人次 场次 千瓦 万千瓦 路 班 趟 列 组 轮 段 亿元 款 眼 平米 千伏 伏 千帕
@@ -219,7 +220,9 @@ _NUMERAL_WORDS = re.compile(
     "|两个确立|两个维护|四个意识|四个自信|三公|一号|十大|百强|五年规划|三中全会|四中全会|五中全会|二中全会|六中全会|七中全会"
     "|一中全会|全会|一次会议|二次会议|三次会议|四次会议|五次会议|六次会议|七次会议|一期|二期|三期|一轮|一手|一环|一带|两翼|一核|多点"
     "|个五年|五年计划|几十|几百|几千|几万|数十|数百|数千|数万|十几"
-    "|八项规定|[三四五]位一体|[一二三四五]年行动|[一二三四五]类(?:及以上|以上|水|断面)"
+    "|八项规定|[三四五]位一体|[一二三四五]年行动|[一二三四五]类(?:及以上|以上|水|断面)|两个大局|零部件"
+    # 市县乡村四级, 三级消协组织: tiers of an organisation, not a count promised.
+    "|[二三四五六]级(?![以左上])(?=[\u4e00-\u9fff])"
     "|今后[一二三四五六七八九十]+年|未来[一二三四五六七八九十]+年|[一二三四五]级(?:标准|甲等|乙等|医院|响应|旧里)"
     "|过去[一二三四五六七八九十]+年|[一二三四五六七八九十]+年来|近[一二三四五六七八九十]+年|[一二三四五六七八九十]+年以来"
     "|四川|三亚|九江|十堰|六安|五指山|七台河|二七|九龙|三明|三门峡|四平|双鸭山|一中|二中|三中|零跑动|零距离|零容忍|零增长"
@@ -449,6 +452,10 @@ def find_quantities(clause: str) -> list[Quantity]:
     if not _COULD_BE_QUANTITY.search(clause):
         return found
     matches = list(_NUMBER_RE.finditer(clause))
+    if "岁" in clause:  # 0—6岁儿童, 65岁及以上老年人: who is meant, not a figure promised
+        ages = [m.span() for m in _AGE_QUALIFIER.finditer(clause)]
+        if ages:
+            matches = [m for m in matches if not any(a <= m.start() < b for a, b in ages)]
     i = 0
     while i < len(matches):
         m = matches[i]
