@@ -109,9 +109,9 @@ def _word_alternation(words: list[str]) -> str:
 # 比重要达到30% is 比重 + 要.
 # (要 matched first and the look-behinds after it: tried at every position, a leading look-behind cost 0.1 s.)
 _TAIL_YAO = "要(?<![纲需主摘提概必纪]要)(?<!(?<!比)重要)"
-# 由 and 从 ("from") before the old figure: 保障面由1%提高到3% measures 保障面; 自由, 理由, 经由, 服从
-# and 自从 are words.
-_TAIL_YOU = "由(?<![自理经缘来]由)|从(?<![自服遵听跟随无]从)"
+# 由 and 从 ("from") before the old figure, with its year: 保障面由1%提高到3% and 比重由2020年的7.2%提升至…
+# measure 保障面 and 比重; 自由, 理由, 经由, 服从 and 自从 are words.
+_TAIL_YOU = r"(?:由(?<![自理经缘来]由)|从(?<![自服遵听跟随无]从))(?:(?:19|20)\d\d年(?:底|末)?的?)?"
 # An item number glued to its item at the start (1有序推进城市立面改造: a list the web page flattened) goes too.
 # (Not a date, time or count: 5月底前, 24小时, 5个1000.)
 # When, not what: 到2028年建成乡村振兴示范区 measures 乡村振兴示范区; 2023年全市生产总值, 生产总值.

@@ -334,8 +334,9 @@ def _is_not_a_quantity(clause: str, m: re.Match) -> bool:
     # Anniversaries (成立75周年) count years since an event; they commit to nothing.
     if unit == "周年":
         return True
-    # Voltages name a class of line or substation (110千伏变电站), never an amount promised.
-    if unit in ("千伏", "伏"):
+    # Voltages name a class of line or substation (110千伏变电站), never an amount promised; so does a
+    # size followed by 级 (100兆瓦级储能, 30万吨级码头).
+    if unit in ("千伏", "伏") or clause[end:end + 1] == "级" and unit:
         return True
     # Dates and calendar years: 2024年, 3月5日, 二〇二四年, 2024-01-14, 10:40.
     if is_arabic:
