@@ -49,6 +49,25 @@ _INCREMENT_RE = re.compile(r"新增|新认定|新引进|新落户|净增")
 # A figure that states a total (高标准粮田达到567万亩) does not report on a plan to add some (新建111.5万亩).
 _ADDS_RE = re.compile(r"新增|新认定|新引进|新落户|净增|新建|新开工")
 _LEVEL_RE = re.compile(r"达到|总量|总数|总规模|保有量")
+# An amount stated as the change itself (比上年增加1.1万亿元) is not a level (支出29.7万亿元), nor the reverse.
+_CHANGE_WORD = re.compile(r"(?:增加|新增|净增|减少|增长|提高|下降|降低)(?![到至])")
+_RATE_UNITS = frozenset(("%", "个百分点", "‰", "倍"))
+
+
+def _states_change(row: dict) -> bool:
+    """Whether the row's amount (not a rate) is a change: the clause says 增加, 减少… before it (not
+    增加到, a level).
+
+    >>> _states_change({"unit": "元", "raw": "1.1万亿元", "text": "比上年增加1.1万亿元"}), _states_change(
+    ...     {"unit": "人", "raw": "1000万人", "text": "再减少农村贫困人口1000万人"})
+    (True, True)
+    >>> _states_change({"unit": "吨", "raw": "3178万吨", "text": "钢产量增加到3178万吨"})
+    False
+    """
+    if row["unit"] in _RATE_UNITS or not row.get("raw"):
+        return False
+    at = row["text"].find(row["raw"])
+    return at > 0 and _CHANGE_WORD.search(row["text"], 0, at) is not None
 # A share of something (占地区生产总值比重) is not the thing: 80% alike as words, but another measure.
 _SHARE_RE = re.compile(r"占|比重|比例|占比")
 _FIVE_YEAR_RE = re.compile(r"五年|十[一二三四五]五")
@@ -197,6 +216,8 @@ def _best_figures(plans: list[dict], candidates: list[dict], closeness: np.ndarr
     plan_increase = np.array([bool(_INCREMENT_RE.search(p["text"])) for p in plans])
     row_increase = np.array([bool(_INCREMENT_RE.search(r["text"])) for r in candidates])
     plan_adds = np.array([bool(_ADDS_RE.search(p["text"])) for p in plans])
+    plan_change = np.array([_states_change(p) for p in plans])
+    row_change = np.array([_states_change(r) for r in candidates])
     row_level = np.array([bool(_LEVEL_RE.search(r["text"]) and not _ADDS_RE.search(r["text"])) for r in candidates])
     plan_share = np.array([bool(_SHARE_RE.search(p["indicator"] or "")) for p in plans])
     row_share = np.array([bool(_SHARE_RE.search(r["indicator"] or "")) for r in candidates])
@@ -204,7 +225,7 @@ def _best_figures(plans: list[dict], candidates: list[dict], closeness: np.ndarr
     same_key = plan_has_key[:, None] & (plan_key[:, None] == row_key[None, :])
     close = (closeness >= 0.8) & ~(plan_known[:, None] & row_known[None, :] & (closeness < 0.9))
     fits = ((plan_unit[:, None] == row_unit[None, :]) & ~(row_increase[None, :] & ~plan_increase[:, None])
-            & ~(plan_adds[:, None] & row_level[None, :])
+            & ~(plan_adds[:, None] & row_level[None, :]) & (plan_change[:, None] == row_change[None, :])
             & (same_key | close & (plan_share[:, None] == row_share[None, :])))
     rank = same_key.astype(np.float64) + closeness - 0.5 * five_year[None, :] - np.arange(len(candidates)) * 1e-6
     rank[~fits] = -np.inf

@@ -23,6 +23,10 @@ REVIEW = "一、工作回顾\n{}。"  # a review section; its sentences name no 
     ("新建高标准农田11万亩", "全市高标准农田达到567万亩", "not_reported", None),
     ("国内生产总值增长8%左右", "财政性教育经费占国内生产总值比重提高到1.5%", "not_reported", None),
     ("新建高标准农田11万亩", "新建高标准农田12万亩", "met", 120000.0),
+    # an amount stated as a change (比上年增加…) is checked against a change, not a level, and back
+    ("一般公共预算支出比上年增加1.1万亿元", "一般公共预算支出29.7万亿元", "not_reported", None),
+    ("一般公共预算支出比上年增加1.1万亿元", "一般公共预算支出比上年增加1.2万亿元", "met", 1.2e12),
+    ("再减少农村贫困人口1000万人以上", "农村贫困人口减少1232万人", "met", 12320000.0),
     # the same indicator in other words still counts
     ("城镇居民人均可支配收入增长7.5%左右", "城乡居民人均可支配收入增长7.4%", "met", 7.4),
     ("地区生产总值增长6%左右", "全市生产总值增长6.2%", "met", 6.2),
