@@ -37,7 +37,7 @@ _AGE_QUALIFIER = re.compile(r"\d+(?:\.\d+)?(?:[—\-~至到]\d+)?周?岁(?:及�
 _ERA_AFTER = re.compile(r"(?:世纪|年代)")  # 20世纪, 60年代: when, not how much
 _LIST_AFTER = re.compile(r"[,、]\d")
 _LIST_BEFORE = re.compile(r"\d[,、]$")
-_CODE_LABEL_BEFORE = re.compile(r"(?:电话|热线|编码|邮编|代码|号码|编号|网址|QQ|微信)[:：]?$")
+_CODE_LABEL_BEFORE = re.compile(r"(?:电话|热线|编码|邮编|代码|号码|编号|网址|QQ|微信|国道|省道|县道)[:：]?$")
 _CODE_WORD_AFTER = re.compile(r"(?:热线|号线|服务热线|联动|平台|专线|号|国道|省道|县道)")  # 107国道: a road's number
 _MONTH_RANGE_AFTER = re.compile(r"\s*(?:-|~|至|到|—+|–)\s*\d{1,2}月")
 _VERSION_NUMBER = re.compile(r"\d+\.0")
@@ -220,7 +220,7 @@ _NUMERAL_WORDS = re.compile(
     "|两个确立|两个维护|四个意识|四个自信|三公|一号|十大|百强|五年规划|三中全会|四中全会|五中全会|二中全会|六中全会|七中全会"
     "|一中全会|全会|一次会议|二次会议|三次会议|四次会议|五次会议|六次会议|七次会议|一期|二期|三期|一轮|一手|一环|一带|两翼|一核|多点"
     "|个五年|五年计划|几十|几百|几千|几万|数十|数百|数千|数万|十几"
-    "|八项规定|[三四五]位一体|[一二三四五]年行动|[一二三四五]类(?:及以上|以上|水|断面)|两个大局|零部件"
+    "|八项规定|[三四五]位一体|[一二三四五]年行动|[一二三四五]类(?:及以上|以上|水|断面)|两个大局|零部件|[二三四五六七八九十]部门"
     # 市县乡村四级, 三级消协组织: tiers of an organisation, not a count promised.
     "|[二三四五六]级(?![以左上])(?=[\u4e00-\u9fff])"
     "|今后[一二三四五六七八九十]+年|未来[一二三四五六七八九十]+年|[一二三四五]级(?:标准|甲等|乙等|医院|响应|旧里)"
@@ -384,8 +384,8 @@ def _is_not_a_quantity(clause: str, m: re.Match) -> bool:
             if ws < m.end("num") and we > start:
                 return True
         # 这五年, 是改革开放持续深化的五年: the span a speech looks back on, not a duration it states.
-        if unit == "年" and prev in ("这", "的") and not clause[end:].strip():
-            return True
+        if unit == "年" and not clause[end:].strip() and (prev in ("这", "的") or clause.startswith(("是", "这", "将是"))):
+            return True  # 是继往开来、承上启下的重要五年
         # A bare Chinese numeral needs a unit or magnitude to be a quantity,
         # and 一 alone is usually the article "a".
         cn_range = bool(_CN_RANGE_AFTER.match(after))
