@@ -70,7 +70,9 @@ _ACTION_VERBS = (
     "推动 推进 建立 建设 建成 开设 开通 争取 设立 启动 编制 推行 搭建 完成 实施 开展 加快 打造 深化 制定 创建 举办 "
     "实现 落实 构建 新建 改造 治理 培育 引进 组建 出台 修订 健全 完善 扩大 提升 提高 优化 强化 加强 支持 鼓励 发展 "
     "促进 保障 稳定 扶持 整治 修复 开工 竣工 投用 投产 新增 增加 降低 减少 压减 控制 确保 力争 努力 全面 全覆盖 持续 "
-    "继续 坚持 巩固 规划 筹建 申报 创成 引导 培养 设置 配套 升级 整合 试点 探索 部署 组织 举行 召开 办好 做好 抓好 建好"
+    "继续 坚持 巩固 规划 筹建 申报 创成 引导 培养 设置 配套 升级 整合 试点 探索 部署 组织 举行 召开 办好 做好 抓好 建好 "
+    "统筹 谋划 布局 推广 普及 更新 改善 防范 化解 规范 保护 夯实 拓展 壮大 畅通 守住 筑牢 兜牢 严格 打击 推出 招引 "
+    "延伸 提速 补齐 织密 用好 管好 守好 擦亮"
 ).split()
 _ACTION_RE = re.compile("|".join(sorted(_ACTION_VERBS, key=len, reverse=True)))
 
@@ -268,6 +270,30 @@ def _indicator_for(clause: str, quantities: list[Quantity], k: int) -> tuple[str
     after = _LIST_JOINERS.split(after)[0] if k + 1 < len(quantities) else after
     after = _clean_indicator(after) or before
     return after, indicator_key(after)
+
+
+def _subject_key(commitment: str) -> str:
+    """The key of a commitment without a number: a known indicator only when the clause opens with it
+    (进出口回稳向好 -> 进出口); one it merely mentions (清理规范进出口环节收费) is not what it commits to.
+
+    >>> _subject_key("进出口回稳向好"), _subject_key("清理规范进出口环节收费"), _subject_key("扩大外贸出口")
+    ('进出口', '清理规范进出口环节收费', '出口')
+    """
+    if commitment in _synonym_table()[1]:
+        return indicator_key(commitment)
+    finder = _synonym_finder()
+    m = finder.match(commitment)
+    if m is not None and not _SHARE_AFTER.match(commitment, len(m.group(1))):
+        return _synonym_keys()[m.group(1)]
+    if _CHANGE_VERB_OPENING.match(commitment):
+        # 提高户籍人口城镇化率, 扩大外贸出口: what a verb of change acts on ends the clause.
+        ending = [m.group(1) for m in finder.finditer(commitment) if m.start() + len(m.group(1)) == len(commitment)]
+        if ending and not _SHARE_BEFORE.search(commitment, 0, len(commitment) - len(ending[0])):
+            return _synonym_keys()[ending[0]]
+    return commitment
+
+
+_CHANGE_VERB_OPENING = re.compile(r"(?:不断|逐步|稳步|大力|持续)?(?:提高|提升|降低|增加|扩大|稳定|减少|控制|保持|做大|壮大)")
 
 
 def _known_key(text: str) -> str | None:
@@ -555,7 +581,7 @@ def _target_rows(report: Any) -> list[list]:
                 indicator = _clean_indicator(ctext) or ctext
                 deadline = named_deadline or default_deadline
                 rows.append([row_id(ctext, occurrence, 0), *sentence_columns, ctext, indicator,
-                             indicator_key(indicator), None, None, None, None, None, modality, deadline, None, None,
+                             _subject_key(indicator), None, None, None, None, None, modality, deadline, None, None,
                              clause.start, clause.end, period])
                 continue
             distributive = "分别" in ctext or "均" in ctext

@@ -1,0 +1,20 @@
+"""The key of a commitment without a number: a known indicator only when the commitment is about it."""
+
+import pytest
+
+from compare.extract import targets_from_text
+
+
+@pytest.mark.parametrize(("clause", "key"), [
+    ("进出口回稳向好", "进出口"),               # the clause opens with it
+    ("扩大外贸出口", "出口"),                   # a verb of change acts on it
+    ("提高户籍人口城镇化率", "城镇化率"),
+    ("清理规范进出口环节收费", None),            # only mentioned: the key is the clause itself
+    ("打造多元经济增长极", None),
+    ("统筹城市地上地下建设", None),
+])
+def test_commitment_key(clause, key):
+    rows = targets_from_text(f"今年发展的主要预期目标是：国内生产总值增长5%左右；{clause}；城镇新增就业1100万人以上。",
+                             year=2024).to_dicts()
+    (row,) = [r for r in rows if r["value"] is None and r["text"] == clause]
+    assert row["indicator_key"] == (key or row["indicator"])
