@@ -222,7 +222,15 @@ def _light_clean(text: str) -> str:
     """The words before a number without the target preamble and quotes: where synonyms are looked up."""
     if _TARGET_PREFIX_HINT.search(text):
         text = _TARGET_PREFIX.sub("", text)
+    if text[:1] in _ORDINAL_FIRST:
+        text = _ORDINAL_OPENING.sub("", text, count=1)
     return _QUOTES_AND_BRACKETS.sub("", text)
+
+
+# (二)加快建设…, 七是改扩建…, 3、完成…: the ordinal of a heading or list item, not part of what is measured.
+_ORDINAL_OPENING = re.compile(r"^(?:[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}(?:、|是(?=[\u4e00-\u9fff]))|"
+                              r"\d{1,2}[、.．](?!\d))")
+_ORDINAL_FIRST = frozenset("(（一二三四五六七八九十0123456789")
 
 
 # _indicator_for asks for the words before a clause's first number once per number; 46% of the calls
@@ -281,6 +289,8 @@ def _subject_key(commitment: str) -> str:
     """
     if commitment in _synonym_table()[1]:
         return indicator_key(commitment)
+    if _PROGRAMME_END.search(commitment):
+        return commitment  # 粮食节约行动, 出口示范区建设: a programme, whatever it is about
     finder = _synonym_finder()
     m = finder.match(commitment)
     if m is not None and not _SHARE_AFTER.match(commitment, len(m.group(1))):
@@ -293,6 +303,7 @@ def _subject_key(commitment: str) -> str:
     return commitment
 
 
+_PROGRAMME_END = re.compile(r"(?:行动|工程|计划|项目|平台|体系|中心|机制|制度|改革|试点|示范区|基地|园区|方案)$")
 _CHANGE_VERB_OPENING = re.compile(r"(?:不断|逐步|稳步|大力|持续)?(?:提高|提升|降低|增加|扩大|稳定|减少|控制|保持|做大|壮大)")
 
 

@@ -18,3 +18,11 @@ def test_commitment_key(clause, key):
                              year=2024).to_dicts()
     (row,) = [r for r in rows if r["value"] is None and r["text"] == clause]
     assert row["indicator_key"] == (key or row["indicator"])
+
+
+def test_a_programme_is_its_own_key_and_ordinals_are_not_indicators():
+    rows = targets_from_text("今年发展的主要预期目标是：国内生产总值增长5%左右；开展粮食节约行动；"
+                             "四是推动消费提质升级；城镇新增就业1100万人以上。", year=2024).to_dicts()
+    keys = {r["text"]: (r["indicator"], r["indicator_key"]) for r in rows if r["value"] is None}
+    assert keys["开展粮食节约行动"] == ("粮食节约行动", "粮食节约行动")
+    assert keys["四是推动消费提质升级"][0] == "消费提质升级"
