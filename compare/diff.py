@@ -45,6 +45,9 @@ OUTCOME_LABELS = {"met": ("达成", "met"), "above": ("超出", "above"), "below
 _HEADLINE_RE = re.compile(r"预期目标|主要目标|发展目标|目标是")
 _FIGURE_RE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|万|亿|个百分点)")
 _AVERAGE_RE = re.compile(r"年均|平均每年|累计")
+# A review clause that restates a target, not a result: 提出居民消费价格涨幅3%左右 (the new year's plan),
+# 全国没有实现年初确定的单位国内生产总值能耗降低4%左右 (the missed target itself).
+_RESTATED_TARGET_RE = re.compile(r"提出|预期目标|目标是|目标为|年初确定|没有实现|未能实现|未实现|未完成")
 _INCREMENT_RE = re.compile(r"新增|新认定|新引进|新落户|净增")
 # A figure that states a total (高标准粮田达到567万亩) does not report on a plan to add some (新建111.5万亩).
 _ADDS_RE = re.compile(r"新增|新认定|新引进|新落户|净增|新建|新开工")
@@ -176,7 +179,8 @@ def _outcomes(plans: list[dict], review_rows: list[dict], tolerance: float) -> l
     from rapidfuzz import fuzz, process
 
     candidates = [r for r in review_rows if r["value"] is not None and r["value_high"] is None
-                  and not _AVERAGE_RE.search(r["text"]) and r.get("period") != "multi" and not _against_old_base(r)]
+                  and not _AVERAGE_RE.search(r["text"]) and r.get("period") != "multi" and not _against_old_base(r)
+                  and not _RESTATED_TARGET_RE.search(r["text"])]
     # A target due in a later year (到2027年…) is neither met nor missed by next year's figure.
     numeric = [p for p in plans if p is not None and p["value"] is not None
                and (p["deadline"] is None or p["deadline"] <= p["year"])]

@@ -27,6 +27,9 @@ REVIEW = "一、工作回顾\n{}。"  # a review section; its sentences name no 
     ("一般公共预算支出比上年增加1.1万亿元", "一般公共预算支出29.7万亿元", "not_reported", None),
     ("一般公共预算支出比上年增加1.1万亿元", "一般公共预算支出比上年增加1.2万亿元", "met", 1.2e12),
     ("再减少农村贫困人口1000万人以上", "农村贫困人口减少1232万人", "met", 12320000.0),
+    # a review clause that restates a target is no result
+    ("单位国内生产总值能耗降低4%左右", "全国没有实现年初确定的单位国内生产总值能耗降低4%左右", "not_reported", None),
+    ("居民消费价格总水平涨幅4%左右", "提出居民消费价格涨幅3%左右", "not_reported", None),
     # the same indicator in other words still counts
     ("城镇居民人均可支配收入增长7.5%左右", "城乡居民人均可支配收入增长7.4%", "met", 7.4),
     ("地区生产总值增长6%左右", "全市生产总值增长6.2%", "met", 6.2),
