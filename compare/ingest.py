@@ -230,7 +230,11 @@ _INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 # A line of 1000+ characters is a page whose line breaks were collapsed to runs
 # of spaces (Shanghai 2020-2024): such a run after text starts a new paragraph.
 _COLLAPSED_LINE = re.compile(r"^[^\n]{1000,}$", re.M)
-_COLLAPSED_BREAK = re.compile(r"(?<=[^\x00-\x7f]|[!?:;,.%)\]])[ \t]{2,}(?=\S)")
+# Some pages collapse each break to a single space (Shanghai 2024, one 60,000-character line): there a
+# space after a full stop, or before a numbered heading (一、 (一)), starts a paragraph too.
+_COLLAPSED_BREAK = re.compile(r"(?<=[^\x00-\x7f]|[!?:;,.%)\]])[ \t]{2,}(?=\S)|(?<=[。!?])[ \t]+(?=\S)"
+                              r"|[ \t]+(?=[一二三四五六七八九十]{1,3}、|\([一二三四五六七八九十]{1,3}\))"
+                              r"|(?<=工作回顾|主要任务|工作安排|工作任务|总体要求|自身建设|重点工作)[ \t]+(?=\S)")
 _LOST_PERCENT = re.compile(r"_M_M_")
 # HTML entities left in scraped text files (&nbsp;)
 _ENTITY = re.compile(r"&(?:nbsp|ensp|emsp|amp|lt|gt|quot|apos|ldquo|rdquo|lsquo|rsquo|mdash|hellip|middot|#\d{2,6}|#x[0-9a-fA-F]{2,5});")

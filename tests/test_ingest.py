@@ -199,6 +199,15 @@ def test_collapsed_line_breaks_are_restored():
     assert lines[-1] == "二、2022年主要任务"
 
 
+def test_breaks_collapsed_to_single_spaces_are_restored():
+    """Shanghai 2024: the whole report on one line, each break a single space."""
+    paragraph = "过去一年,全市经济平稳健康发展。" * 80
+    raw = f"各位代表: 现在,我代表上海市人民政府,向大会报告工作。 一、2023年工作回顾 {paragraph} (一)着力扩大内需 二、2024年主要任务 今年是关键一年。"
+    lines = clean_text(raw).splitlines()
+    assert "一、2023年工作回顾" in lines and "二、2024年主要任务" in lines and "(一)着力扩大内需" in lines
+    assert lines[-1] == "今年是关键一年。"
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.text())
 def test_clean_text_never_crashes(text):
