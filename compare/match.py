@@ -45,6 +45,10 @@ _PENALTY_DIRECTION = 0.25     # 增长 on one side, 下降 on the other
 # A change on one side only (赤字规模5.66万亿元、比上年增加1.6万亿元: the increase beside the level): small,
 # so it decides between rows of one clause, which tie on every other feature, and little else.
 _PENALTY_CHANGE_ONE_SIDE = 0.02
+# Close numbers on both sides (1 - relative difference; the same number gets it all): a symmetric
+# tie-breaker for rows of one clause that match on everything else (新建学校4所、5所、6所 diffed with
+# itself pairs 4 with 4, not 4 with 5; A->B and B->A choose alike).
+_BONUS_SAME_VALUE = 0.005
 
 _BLOCK_ROWS = 256  # old rows per block of score_matrix (256 x 5,000 float32 is 5 MB)
 _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*|[〇零一二两三四五六七八九十百千万亿]+(?=[个条项宗%])")
@@ -99,8 +103,23 @@ def _codes(old: Sequence, new: Sequence) -> tuple[np.ndarray, np.ndarray]:
             np.fromiter(map(vocabulary.__getitem__, new), dtype=np.int32, count=len(new)))
 
 
-def _combine(text, indicator, section, key, canonical, one_numeric, direction_clash, change_one_side, unit_clash,
-             out):
+def _value_closeness(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """1 - |a - b| / max(|a|, |b|) per pair, into `out` (float32): 1 for the same number, 0 when either
+    side has none (NaN) or the numbers differ in sign.
+
+    >>> _value_closeness(np.array([4.0, 4.0, np.nan]), np.array([4.0, 5.0, 4.0]), np.empty(3, np.float32))
+    array([1. , 0.8, 0. ], dtype=float32)
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        largest = np.maximum(np.abs(a), np.abs(b))
+        closeness = np.where(largest > 0, 1.0 - np.abs(a - b) / np.where(largest > 0, largest, 1.0), 1.0)
+    closeness = np.where(np.isnan(a) | np.isnan(b), 0.0, np.clip(closeness, 0.0, 1.0))
+    out[...] = closeness
+    return out
+
+
+def _combine(text, indicator, section, key, canonical, one_numeric, direction_clash, change_one_side, same_value,
+             unit_clash, out):
     """The pairing score from its features, into `out` (float32), element by element.
 
     Shared by the all-pairs matrix and the candidate pairs, so both add the same float32
@@ -110,7 +129,8 @@ def _combine(text, indicator, section, key, canonical, one_numeric, direction_cl
     scratch = np.empty_like(score)
     for weight, feature in ((_W_INDICATOR / 100, indicator), (_W_SECTION / 100, section), (_W_KEY, key),
                             (_BONUS_CANONICAL, key & canonical), (-_PENALTY_ONE_NUMERIC, one_numeric),
-                            (-_PENALTY_DIRECTION, direction_clash), (-_PENALTY_CHANGE_ONE_SIDE, change_one_side)):
+                            (-_PENALTY_DIRECTION, direction_clash), (-_PENALTY_CHANGE_ONE_SIDE, change_one_side),
+                            (_BONUS_SAME_VALUE, same_value)):
         np.multiply(feature, np.float32(weight), out=scratch, dtype=np.float32)
         score += scratch
     score[unit_clash] = -1.0
@@ -127,6 +147,7 @@ class _Columns:
     key: np.ndarray          # int32 codes shared with the other side (0: no key)
     canonical: np.ndarray    # the key is a known headline indicator
     numeric: np.ndarray
+    value: np.ndarray        # float64, NaN for a row without a number
     unit: np.ndarray         # int32 codes shared with the other side
     direction: np.ndarray    # int32 codes shared with the other side (0: none)
 
@@ -155,6 +176,7 @@ def _columns(old: list[dict], new: list[dict]) -> tuple[_Columns, _Columns]:
             section=list(map(_section_name, section)), key=keys[side],
             canonical=np.fromiter(map(known.__contains__, key), dtype=bool, count=len(key)),
             numeric=np.fromiter((v is not None for v in value), dtype=bool, count=len(value)),
+            value=np.fromiter((np.nan if v is None else v for v in value), dtype=np.float64, count=len(value)),
             unit=units[side], direction=directions[side]))
     return sides[0], sides[1]
 
@@ -176,6 +198,7 @@ def score_matrix(old: Any, new: Any) -> tuple[np.ndarray, dict[str, np.ndarray]]
     shape = (len(a.key), len(b.key))
     score = np.empty(shape, dtype=np.float32)
     key, one_numeric, direction_clash, change_one_side = (np.empty(shape, dtype=bool) for _ in range(4))
+    same_value = np.empty(shape, dtype=np.float32)
     # Block by block of old rows: each temporary is a few MB that malloc reuses, where whole-matrix
     # temporaries (25 MB to 100 MB each at 5,000 x 5,000) are fresh pages every time; on the 2-core
     # VM that halved score_matrix's own time (bench match). Same operations, same float32 results.
@@ -186,9 +209,11 @@ def score_matrix(old: Any, new: Any) -> tuple[np.ndarray, dict[str, np.ndarray]]
         np.not_equal(a.numeric[rows, None], b.numeric[None, :], out=one_numeric[rows])  # xor
         d = np.not_equal(a.direction[rows, None], b.direction[None, :], out=direction_clash[rows])
         c = np.not_equal(a.direction[rows, None] == 0, b.direction[None, :] == 0, out=change_one_side[rows])
+        v = same_value[rows]
+        _value_closeness(a.value[rows, None], b.value[None, :], out=v)
         d &= (a.direction[rows, None] != 0) & (b.direction[None, :] != 0)
         unit_clash = (a.numeric[rows, None] & b.numeric[None, :]) & (a.unit[rows, None] != b.unit[None, :])
-        _combine(text[rows], indicator[rows], section[rows], k, a.canonical[rows, None], one_numeric[rows], d, c,
+        _combine(text[rows], indicator[rows], section[rows], k, a.canonical[rows, None], one_numeric[rows], d, c, v,
                  unit_clash, out=score[rows])
     features = {"text": text, "indicator": indicator, "key": key, "section": section,
                 "one_numeric": one_numeric, "direction_clash": direction_clash}
@@ -196,13 +221,13 @@ def score_matrix(old: Any, new: Any) -> tuple[np.ndarray, dict[str, np.ndarray]]
 
 
 # Below this text similarity (uint8 percent) a pair without a shared key cannot reach MATCH_CUTOFF,
-# even with a perfect indicator and section: with today's weights 0.40 x 36% + 0.30 + 0.05 = 0.494, so
-# the bar is 37. A shared key (+0.25, +0.05 if canonical) lowers the bar by 75 points; one side without
+# even with a perfect indicator and section and the same value: with today's weights
+# 0.40 x 35% + 0.30 + 0.05 + 0.005 = 0.495, so the bar is 36. A shared key (+0.25, +0.05 if canonical) lowers the bar by 75 points; one side without
 # a number raises it by 30, opposite directions by 62. Derived from the weights, so changing one moves
 # the bars too; each is rounded the way that keeps more pairs (a bar 0.006 of score or more below the
 # cutoff: far above float32 error).
 _TEXT_POINT = _W_TEXT / 100  # score per point of text similarity
-_TEXT_BAR = math.floor((MATCH_CUTOFF - _W_INDICATOR - _W_SECTION) / _TEXT_POINT)
+_TEXT_BAR = math.floor((MATCH_CUTOFF - _W_INDICATOR - _W_SECTION - _BONUS_SAME_VALUE) / _TEXT_POINT)
 _TEXT_BAR_KEY = math.ceil((_W_KEY + _BONUS_CANONICAL) / _TEXT_POINT - 1e-9)
 _TEXT_BAR_ONE_NUMERIC = math.floor(_PENALTY_ONE_NUMERIC / _TEXT_POINT + 1e-9)
 _TEXT_BAR_DIRECTION = math.floor(_PENALTY_DIRECTION / _TEXT_POINT + 1e-9)
@@ -288,13 +313,14 @@ def candidate_scores(old: Any, new: Any) -> tuple[np.ndarray, np.ndarray, np.nda
     one_numeric = a.numeric[rows] != b.numeric[cols]
     direction_clash = (a.direction[rows] != b.direction[cols]) & (a.direction[rows] != 0) & (b.direction[cols] != 0)
     change_one_side = (a.direction[rows] == 0) != (b.direction[cols] == 0)
+    same_value = _value_closeness(a.value[rows], b.value[cols], out=np.empty(len(rows), dtype=np.float32))
     unit_clash = a.numeric[rows] & b.numeric[cols] & (a.unit[rows] != b.unit[cols])
     bar = (_TEXT_BAR - _TEXT_BAR_KEY * key + _TEXT_BAR_ONE_NUMERIC * one_numeric
            + _TEXT_BAR_DIRECTION * direction_clash)
     # A bar under _TEXT_BAR (a shared key) cannot be checked on a bound cut to 0 below it: kept as is.
     keep = ((bound[ia[rows], ib[cols]] >= bar) | (bar < _TEXT_BAR)) & ~unit_clash
-    rows, cols, key, one_numeric, direction_clash, change_one_side = (
-        x[keep] for x in (rows, cols, key, one_numeric, direction_clash, change_one_side))
+    rows, cols, key, one_numeric, direction_clash, change_one_side, same_value = (
+        x[keep] for x in (rows, cols, key, one_numeric, direction_clash, change_one_side, same_value))
     similarity = lambda x, y: process.cpdist(x, y, scorer=fuzz.ratio, workers=1, dtype=np.uint8)  # noqa: E731
     text = similarity([ua[i] for i in ia[rows].tolist()], [ub[j] for j in ib[cols].tolist()])
     indicator = similarity([a.indicator[i] for i in rows.tolist()], [b.indicator[j] for j in cols.tolist()])
@@ -307,7 +333,7 @@ def candidate_scores(old: Any, new: Any) -> tuple[np.ndarray, np.ndarray, np.nda
     else:
         section = similarity([a.section[i] for i in rows.tolist()], [b.section[j] for j in cols.tolist()])
     score = _combine(text, indicator, section, key, a.canonical[rows], one_numeric, direction_clash, change_one_side,
-                     np.zeros(len(rows), dtype=bool), out=np.empty(len(rows), dtype=np.float32))
+                     same_value, np.zeros(len(rows), dtype=bool), out=np.empty(len(rows), dtype=np.float32))
     features = {"text": text, "indicator": indicator, "key": key, "section": section,
                 "one_numeric": one_numeric, "direction_clash": direction_clash}
     return rows, cols, score, features

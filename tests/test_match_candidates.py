@@ -79,7 +79,7 @@ def test_text_bars_leave_out_only_pairs_under_the_cutoff():
     feature at its best: the bars follow the weights."""
     import compare.match as m
 
-    best_rest = m._W_INDICATOR + m._W_SECTION
+    best_rest = m._W_INDICATOR + m._W_SECTION + m._BONUS_SAME_VALUE
     for key, one_numeric, clash in [(0, 0, 0), (0, 1, 0), (0, 0, 1), (0, 1, 1)]:
         bar = m._TEXT_BAR + m._TEXT_BAR_ONE_NUMERIC * one_numeric + m._TEXT_BAR_DIRECTION * clash
         below = (bar - 1) * m._W_TEXT / 100 + best_rest - m._PENALTY_ONE_NUMERIC * one_numeric \

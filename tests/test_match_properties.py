@@ -18,10 +18,13 @@ TEMPLATES = [
     "新建学校{k}所", "建设口袋公园{k}个以上", "改造老旧小区{k}个", "建成碧道{k}公里", "治理交通堵点{k}个",
     "粮食产量稳定在{n}万吨以上", "一般公共预算收入增长{p}%", "新增高新技术企业{k}家", "完成造林{n}万亩",
     "建立粤港澳大湾区智库", "启动城市更新行动", "推进数字政府改革", "开通跨境水上航线", "完善社会救助体系",
+    # several figures of one indicator in one clause: its rows tie on every feature but the number
+    "新建幼儿园{k}所、{k2}所、{k3}所", "建设公园{n}个、{k}个",
 ]
 
 fills = st.fixed_dictionaries({"p": st.integers(1, 99).map(lambda x: f"{x / 10:g}"),
-                               "n": st.integers(1, 5000).map(str), "k": st.integers(2, 300).map(str)})
+                               "n": st.integers(1, 5000).map(str), "k": st.integers(2, 300).map(str),
+                               "k2": st.integers(2, 300).map(str), "k3": st.integers(2, 300).map(str)})
 report_texts = st.lists(st.tuples(st.sampled_from(range(len(TEMPLATES))), fills), min_size=1, max_size=12,
                         unique_by=lambda t: t[0]).map(
     lambda items: "二、2024年工作安排\n" + "".join(TEMPLATES[i].format(**f) + "。" for i, f in items) + "\n")
