@@ -534,11 +534,16 @@ def table_rows(table: Any) -> list[dict]:
     return table.to_dicts() if hasattr(table, "to_dicts") else list(table)
 
 
+_OUTLINE_RE = re.compile(r"[一二三四五六七八九十两几]个?方面(?:的)?(?:工作|任务|重点工作)?$")
+
+
 def _is_qualitative(clause: str, target_list: bool) -> bool:
     """Whether a plan clause without a number is a row: it commits to an action, or it is an item
     of a list of targets. The lead-in of a target list (今年发展主要预期目标是) commits to nothing itself."""
     if not 4 <= len(clause) <= 80:
         return False  # shorter or longer than both a commitment (5-80) and a list item (4-30)
+    if "方面" in clause and _OUTLINE_RE.search(clause):
+        return False  # 重点抓好以下七个方面工作: the speech's outline, not a commitment
     return not _TARGET_LIST_RE.search(clause) and not clause.endswith(("是", "为")) \
         and (_is_commitment(clause) or (target_list and 4 <= len(clause) <= 30))
 

@@ -26,3 +26,8 @@ def test_a_programme_is_its_own_key_and_ordinals_are_not_indicators():
     keys = {r["text"]: (r["indicator"], r["indicator_key"]) for r in rows if r["value"] is None}
     assert keys["开展粮食节约行动"] == ("粮食节约行动", "粮食节约行动")
     assert keys["四是推动消费提质升级"][0] == "消费提质升级"
+
+
+def test_the_speech_outline_is_no_commitment():
+    rows = targets_from_text("今年重点抓好以下七个方面工作。推进四个方面的改革。", year=2024).to_dicts()
+    assert [r["text"] for r in rows if r["value"] is None] == ["推进四个方面的改革"]
