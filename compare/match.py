@@ -103,19 +103,32 @@ def _codes(old: Sequence, new: Sequence) -> tuple[np.ndarray, np.ndarray]:
             np.fromiter(map(vocabulary.__getitem__, new), dtype=np.int32, count=len(new)))
 
 
-def _value_closeness(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> np.ndarray:
-    """1 - |a - b| / max(|a|, |b|) per pair, into `out` (float32): 1 for the same number, 0 when either
-    side has none (NaN) or the numbers differ in sign.
+def _value_closeness(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """1 - |a - b| / max(|a|, |b|) per pair (float32): 1 for the same number, 0 when either side has
+    none (NaN) or the numbers differ in sign.
 
-    >>> _value_closeness(np.array([4.0, 4.0, np.nan]), np.array([4.0, 5.0, 4.0]), np.empty(3, np.float32))
+    >>> _value_closeness(np.array([4.0, 4.0, np.nan]), np.array([4.0, 5.0, 4.0]))
     array([1. , 0.8, 0. ], dtype=float32)
     """
     with np.errstate(invalid="ignore", divide="ignore"):
         largest = np.maximum(np.abs(a), np.abs(b))
         closeness = np.where(largest > 0, 1.0 - np.abs(a - b) / np.where(largest > 0, largest, 1.0), 1.0)
-    closeness = np.where(np.isnan(a) | np.isnan(b), 0.0, np.clip(closeness, 0.0, 1.0))
-    out[...] = closeness
-    return out
+    return np.where(np.isnan(a) | np.isnan(b), 0.0, np.clip(closeness, 0.0, 1.0)).astype(np.float32)
+
+
+def _pair_features(a: "_Columns", b: "_Columns", i: Any, j: Any) -> tuple[np.ndarray, ...]:
+    """The features of row pairs that need no string comparison, for rows ``a[i]`` and ``b[j]``: index
+    arrays (candidate pairs) or indexes that broadcast (a block of the all-pairs matrix), so both
+    paths compute them alike. Returns key, one_numeric, direction_clash, change_one_side, same_value,
+    unit_clash."""
+    a_dir, b_dir = a.direction[i], b.direction[j]
+    a_num, b_num = a.numeric[i], b.numeric[j]
+    return ((a.key[i] == b.key[j]) & (a.key[i] != 0),
+            a_num != b_num,
+            (a_dir != b_dir) & (a_dir != 0) & (b_dir != 0),
+            (a_dir == 0) != (b_dir == 0),
+            _value_closeness(a.value[i], b.value[j]),
+            a_num & b_num & (a.unit[i] != b.unit[j]))
 
 
 def _combine(text, indicator, section, key, canonical, one_numeric, direction_clash, change_one_side, same_value,
@@ -197,23 +210,15 @@ def score_matrix(old: Any, new: Any) -> tuple[np.ndarray, dict[str, np.ndarray]]
     section = _similarity(a.section, b.section)
     shape = (len(a.key), len(b.key))
     score = np.empty(shape, dtype=np.float32)
-    key, one_numeric, direction_clash, change_one_side = (np.empty(shape, dtype=bool) for _ in range(4))
-    same_value = np.empty(shape, dtype=np.float32)
+    key, one_numeric, direction_clash = (np.empty(shape, dtype=bool) for _ in range(3))
     # Block by block of old rows: each temporary is a few MB that malloc reuses, where whole-matrix
     # temporaries (25 MB to 100 MB each at 5,000 x 5,000) are fresh pages every time; on the 2-core
     # VM that halved score_matrix's own time (bench match). Same operations, same float32 results.
     for lo in range(0, shape[0], _BLOCK_ROWS):
         rows = slice(lo, lo + _BLOCK_ROWS)
-        k = np.equal(a.key[rows, None], b.key[None, :], out=key[rows])
-        k &= (a.key[rows, None] != 0)
-        np.not_equal(a.numeric[rows, None], b.numeric[None, :], out=one_numeric[rows])  # xor
-        d = np.not_equal(a.direction[rows, None], b.direction[None, :], out=direction_clash[rows])
-        c = np.not_equal(a.direction[rows, None] == 0, b.direction[None, :] == 0, out=change_one_side[rows])
-        v = same_value[rows]
-        _value_closeness(a.value[rows, None], b.value[None, :], out=v)
-        d &= (a.direction[rows, None] != 0) & (b.direction[None, :] != 0)
-        unit_clash = (a.numeric[rows, None] & b.numeric[None, :]) & (a.unit[rows, None] != b.unit[None, :])
-        _combine(text[rows], indicator[rows], section[rows], k, a.canonical[rows, None], one_numeric[rows], d, c, v,
+        k, o, d, c, v, unit_clash = _pair_features(a, b, (rows, None), (None, slice(None)))
+        key[rows], one_numeric[rows], direction_clash[rows] = k, o, d
+        _combine(text[rows], indicator[rows], section[rows], k, a.canonical[rows, None], o, d, c, v,
                  unit_clash, out=score[rows])
     features = {"text": text, "indicator": indicator, "key": key, "section": section,
                 "one_numeric": one_numeric, "direction_clash": direction_clash}
@@ -222,10 +227,10 @@ def score_matrix(old: Any, new: Any) -> tuple[np.ndarray, dict[str, np.ndarray]]
 
 # Below this text similarity (uint8 percent) a pair without a shared key cannot reach MATCH_CUTOFF,
 # even with a perfect indicator and section and the same value: with today's weights
-# 0.40 x 35% + 0.30 + 0.05 + 0.005 = 0.495, so the bar is 36. A shared key (+0.25, +0.05 if canonical) lowers the bar by 75 points; one side without
-# a number raises it by 30, opposite directions by 62. Derived from the weights, so changing one moves
-# the bars too; each is rounded the way that keeps more pairs (a bar 0.006 of score or more below the
-# cutoff: far above float32 error).
+# 0.40 x 35% + 0.30 + 0.05 + 0.005 = 0.495, so the bar is 36. A shared key (+0.25, +0.05 if canonical)
+# lowers the bar by 75 points; one side without a number raises it by 30, opposite directions by 62.
+# Derived from the weights, so changing one moves the bars too; each is rounded the way that keeps more
+# pairs (a bar 0.005 of score or more below the cutoff: far above float32 error).
 _TEXT_POINT = _W_TEXT / 100  # score per point of text similarity
 _TEXT_BAR = math.floor((MATCH_CUTOFF - _W_INDICATOR - _W_SECTION - _BONUS_SAME_VALUE) / _TEXT_POINT)
 _TEXT_BAR_KEY = math.ceil((_W_KEY + _BONUS_CANONICAL) / _TEXT_POINT - 1e-9)
@@ -309,12 +314,7 @@ def candidate_scores(old: Any, new: Any) -> tuple[np.ndarray, np.ndarray, np.nda
     candidate[_pairs_sharing_key(a.key, b.key)] = True
     flat = np.flatnonzero(candidate)
     rows, cols = flat // m, flat % m
-    key = (a.key[rows] == b.key[cols]) & (a.key[rows] != 0)
-    one_numeric = a.numeric[rows] != b.numeric[cols]
-    direction_clash = (a.direction[rows] != b.direction[cols]) & (a.direction[rows] != 0) & (b.direction[cols] != 0)
-    change_one_side = (a.direction[rows] == 0) != (b.direction[cols] == 0)
-    same_value = _value_closeness(a.value[rows], b.value[cols], out=np.empty(len(rows), dtype=np.float32))
-    unit_clash = a.numeric[rows] & b.numeric[cols] & (a.unit[rows] != b.unit[cols])
+    key, one_numeric, direction_clash, change_one_side, same_value, unit_clash = _pair_features(a, b, rows, cols)
     bar = (_TEXT_BAR - _TEXT_BAR_KEY * key + _TEXT_BAR_ONE_NUMERIC * one_numeric
            + _TEXT_BAR_DIRECTION * direction_clash)
     # A bar under _TEXT_BAR (a shared key) cannot be checked on a bound cut to 0 below it: kept as is.
