@@ -262,16 +262,13 @@ def bench_match(args: argparse.Namespace) -> str:
 
 def _generated(source: Path, places: int, years: int) -> Path:
     """A generated corpus with at least `places` places at `source` (made when missing or too small)."""
-    from compare.scale import make_corpus, stale_reason
+    from compare.scale import make_corpus
 
     have = len(list(source.glob("p*"))) if source.is_dir() else 0
     if have < places or not (source / "truth.jsonl").is_file():
         print(f"generating {places} places x {years} years into {source} ...", file=sys.stderr)
         shutil.rmtree(source, ignore_errors=True)
         make_corpus(source, places=places, years=years)
-    stale = stale_reason(source)
-    if stale:
-        print(f"warning: {stale}", file=sys.stderr)
     return source
 
 
@@ -288,6 +285,8 @@ def bench_scale(args: argparse.Namespace) -> str:
     from compare.scale import stale_reason
 
     stale = stale_reason(source)
+    if stale:
+        print(f"warning: {stale}", file=sys.stderr)
     lines = [f"Generated corpus: {source} (first N/{years} places of it, {years} years each); every run a fresh "
              f"process; store and site written to {work}." + (f" Warning: {stale}." if stale else ""), "",
              "| reports | MB | full rebuild | per report | read+extract | diffs with report and diff pages "

@@ -48,13 +48,18 @@ _AVERAGE_RE = re.compile(r"年均|平均每年|累计")
 # A review clause that restates a target, not a result: 提出居民消费价格涨幅3%左右 (the new year's plan),
 # 全国没有实现年初确定的单位国内生产总值能耗降低4%左右 (the missed target itself).
 _RESTATED_TARGET_RE = re.compile(r"提出|预期目标|目标是|目标为|年初确定|没有实现|未能实现|未实现|未完成")
-_INCREMENT_RE = re.compile(r"新增|新认定|新引进|新落户|净增")
+_INCREMENT_WORDS = "新增|新认定|新引进|新落户|净增"
+_INCREMENT_RE = re.compile(_INCREMENT_WORDS)
 # A figure that states a total (高标准粮田达到567万亩) does not report on a plan to add some (新建111.5万亩).
-_ADDS_RE = re.compile(r"新增|新认定|新引进|新落户|净增|新建|新开工")
+_ADDS_RE = re.compile(f"{_INCREMENT_WORDS}|新建|新开工")
 _LEVEL_RE = re.compile(r"达到|总量|总数|总规模|保有量")
 # An amount stated as the change itself (比上年增加1.1万亿元) is not a level (支出29.7万亿元), nor the reverse.
 _CHANGE_WORD = re.compile(r"(?:增加|新增|净增|减少|增长|提高|下降|降低)(?![到至])")
 _RATE_UNITS = frozenset(("%", "个百分点", "‰", "倍"))
+# A share of something (占地区生产总值比重) is not the thing: 80% alike as words, but another measure.
+_SHARE_RE = re.compile(r"占|比重|比例|占比")
+_FIVE_YEAR_RE = re.compile(r"五年|十[一二三四五]五")
+_BASE_YEAR_RE = re.compile(r"比((?:19|20)\d\d)年")
 
 
 def _states_change(row: dict) -> bool:
@@ -71,10 +76,7 @@ def _states_change(row: dict) -> bool:
         return False
     at = row["text"].find(row["raw"])
     return at > 0 and _CHANGE_WORD.search(row["text"], 0, at) is not None
-# A share of something (占地区生产总值比重) is not the thing: 80% alike as words, but another measure.
-_SHARE_RE = re.compile(r"占|比重|比例|占比")
-_FIVE_YEAR_RE = re.compile(r"五年|十[一二三四五]五")
-_BASE_YEAR_RE = re.compile(r"比((?:19|20)\d\d)年")
+
 
 
 def _against_old_base(row: dict) -> bool:

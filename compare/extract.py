@@ -114,10 +114,10 @@ _TAIL_YAO = "要(?<![纲需主摘提概必纪]要)(?<!(?<!比)重要)"
 # 由 and 从 ("from") before the old figure, with its year: 保障面由1%提高到3% and 比重由2020年的7.2%提升至…
 # measure 保障面 and 比重; 自由, 理由, 经由, 服从 and 自从 are words.
 _TAIL_YOU = r"(?:由(?<![自理经缘来]由)|从(?<![自服遵听跟随无]从))(?:(?:19|20)\d\d年(?:底|末)?的?)?"
-# An item number glued to its item at the start (1有序推进城市立面改造: a list the web page flattened) goes too.
-# (Not a date, time or count: 5月底前, 24小时, 5个1000.)
 # When, not what: 到2028年建成乡村振兴示范区 measures 乡村振兴示范区; 2023年全市生产总值, 生产总值.
 _YEAR_LEAD = r"(?:到|至|在)?(?:19|20)\d\d年(?:底|末)?(?:前|以前)?"
+# An item number glued to its item at the start (1有序推进城市立面改造: a list the web page flattened) goes too.
+# (Not a date, time or count: 5月底前, 24小时, 5个1000.)
 _ITEM_NUMBER = r"\d{1,2}(?![月日号时点年个小天周期批项届次岁万千亿元])(?=[\u4e00-\u9fff])"
 _INDICATOR_CORE = re.compile(
     f"(?:{_ITEM_NUMBER})?(?:{_word_alternation(_LEAD_WORDS)}|{_YEAR_LEAD})*(.*?)(?:{_word_alternation(_TAIL_WORDS)}|{_TAIL_YAO}|{_TAIL_YOU})*",
@@ -297,7 +297,7 @@ def _subject_key(commitment: str) -> str:
         return _synonym_keys()[m.group(1)]
     if _CHANGE_VERB_OPENING.match(commitment):
         # 提高户籍人口城镇化率, 扩大外贸出口: what a verb of change acts on ends the clause.
-        ending = [m.group(1) for m in finder.finditer(commitment) if m.start() + len(m.group(1)) == len(commitment)]
+        ending = [f.group(1) for f in finder.finditer(commitment) if f.start() + len(f.group(1)) == len(commitment)]
         if ending and not _SHARE_BEFORE.search(commitment, 0, len(commitment) - len(ending[0])):
             return _synonym_keys()[ending[0]]
     return commitment
@@ -587,6 +587,7 @@ def _target_rows(report: Any) -> list[list]:
             occurrence = seen_clauses.get(ctext, 0)
             seen_clauses[ctext] = occurrence + 1
             named_deadline = _deadline_in(ctext) or (plan and _future_year_opening(ctext, year)) or named_deadline
+            deadline = named_deadline or default_deadline
             if not quantities and not (plan and _is_qualitative(ctext, target_list)):
                 continue
             modality_m = _MODALITY_RE.search(ctext)
@@ -595,7 +596,6 @@ def _target_rows(report: Any) -> list[list]:
             # raw, start, end, period]; restates is filled in by _mark_restatements.
             if not quantities:
                 indicator = _clean_indicator(ctext) or ctext
-                deadline = named_deadline or default_deadline
                 rows.append([row_id(ctext, occurrence, 0), *sentence_columns, ctext, indicator,
                              _subject_key(indicator), None, None, None, None, None, modality, deadline, None, None,
                              clause.start, clause.end, period])
@@ -624,7 +624,6 @@ def _target_rows(report: Any) -> list[list]:
                     elif previous_indicator:
                         indicators[k], keys[k] = previous_indicator
             index = 0
-            deadline = named_deadline or default_deadline
             emitted: list[tuple[str, str | None]] = []  # this clause's (indicator, key) pairs, in order
             for k, q in enumerate(quantities):
                 shares = [indicators[k]]

@@ -252,6 +252,8 @@ def could_hold_quantity(text: str) -> bool:
     (False, True, True)
     """
     return _COULD_BE_QUANTITY.search(text) is not None
+
+
 _CN_RANGE_AFTER = re.compile(
     f"(?:到|至|-|~)[{_CN_NUMERAL_CHARS}]+(?:万亿|千万|百万|十万|亿|万|千)?(?:{_UNIT_RE})")
 
@@ -347,7 +349,7 @@ def _is_not_a_quantity(clause: str, m: re.Match) -> bool:
                 return True
         if _DATE_OR_TIME_AFTER.match(after) and "." not in num or _ERA_AFTER.match(after):
             return True
-        if _DOTTED_DATE.match(num) and _DAY_AFTER.match(after[len(""):]) is not None:
+        if _DOTTED_DATE.match(num) and _DAY_AFTER.match(after) is not None:
             return True
         # Lists of labels (1,2,3号线; 110、119、120联动), codes and phone numbers.
         if unit is None and not m.group("mag"):
@@ -398,7 +400,7 @@ def _is_not_a_quantity(clause: str, m: re.Match) -> bool:
 
 def _value_of(m: re.Match) -> float | None:
     num, mag = m.group("num"), m.group("mag")
-    if mag and not num[0].isdigit() and (m.group("approx1") and mag in _CN_BIG_UNITS):
+    if mag in _CN_BIG_UNITS and m.group("approx1") and not num[0].isdigit():
         # 五亿二千多万: the 万 after 多 belongs to 二千, not to 五亿二千 (520,000,000, not 5.0e12).
         whole = _parse_cn_integer(num + mag)
         if whole is not None:

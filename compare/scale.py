@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import json
 import os
 import random
@@ -227,13 +226,9 @@ _READER_MODULES = ("ingest", "segment", "quantity", "extract")
 
 def reader_version() -> str:
     """A hash of the modules and data files that read a report into rows."""
-    package = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    files = [package / f"{name}.py" for name in _READER_MODULES]
-    files += sorted(p for p in (package / "data").rglob("*") if p.is_file())
-    for path in files:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()[:16]
+    from compare.store import source_digest
+
+    return source_digest(_READER_MODULES)
 
 
 def stale_reason(folder: str | Path) -> str | None:

@@ -98,16 +98,21 @@ class StoreError(Exception):
 @lru_cache(maxsize=1)
 def engine_version() -> str:
     """``compare.__version__`` + a hash of the engine's source (ENGINE_MODULES), data and template files."""
-    package = Path(compare.__file__).resolve().parent
     from compare.site import template_dirs  # the folders render.py loads templates from
 
+    templates = [p for d in template_dirs() for p in sorted(d.rglob("*")) if p.is_file()]
+    return f"{compare.__version__}+{source_digest(ENGINE_MODULES, templates)}"
+
+
+def source_digest(modules: Sequence[str], extra_files: Sequence[Path] = ()) -> str:
+    """A hash of the package's `modules`, its data files and `extra_files`: changes when any of them does."""
+    package = Path(compare.__file__).resolve().parent
     digest = hashlib.sha256()
-    files = [package / f"{name}.py" for name in ENGINE_MODULES]
+    files = [package / f"{name}.py" for name in modules]
     files += sorted(p for p in (package / "data").rglob("*") if p.is_file())
-    files += [p for d in template_dirs() for p in sorted(d.rglob("*")) if p.is_file()]
-    for path in files:
+    for path in [*files, *extra_files]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return f"{compare.__version__}+{digest.hexdigest()[:16]}"
+    return digest.hexdigest()[:16]
 
 
 def _key(*parts: Any) -> str:
