@@ -264,20 +264,29 @@ def render_diff_page(diff: dict, *, links: SiteLinks | None = None) -> str:
                    groups=groups, total=len(diff["changes"]), links=links)
 
 
+# The markup of each status and flag badge, made once: every change of every diff page shows them.
+_STATUS_BADGES = {s: f'<b class="badge st-{s}">{zh} <i>{en}</i></b>' for s, (zh, en) in STATUS_LABELS.items()}
+_FLAG_BADGES = tuple((flag, f'<b class="badge flag">{zh} <i>{en}</i></b>') for flag, (zh, en) in FLAG_LABELS.items())
+
+
 def _change_html(change: dict, links: SiteLinks) -> str:
     """One change as an <article>: badges, then the old and the new clause. Built in Python with
     f-strings straight from the diff's dicts: a diff page has up to 1,500 of them."""
     escape = _escape_text  # every value escaped here is a str
     status = change["status"]
     old, new = change["old"], change["new"]
-    zh, en = STATUS_LABELS[status]
-    badges = f'<b class="badge st-{status}">{zh} <i>{en}</i></b>'
-    for flag, (fzh, fen) in FLAG_LABELS.items():
+    badges = _STATUS_BADGES[status]
+    for flag, badge in _FLAG_BADGES:
         if change.get(flag):
-            badges += f'<b class="badge flag">{fzh} <i>{fen}</i></b>'
+            badges += badge
     if old is not None and new is not None:
-        runs = inline_diff(old["text"], new["text"])
-        sides = _clause_html(old, "o", _marked(runs, "o"), links) + _clause_html(new, "n", _marked(runs, "n"), links)
+        old_text, new_text = old["text"], new["text"]
+        if old_text == new_text:  # most continued targets keep their words: nothing to mark
+            old_marked = new_marked = escape(old_text) if old_text else ""
+        else:
+            runs = inline_diff(old_text, new_text)
+            old_marked, new_marked = _marked(runs, "o"), _marked(runs, "n")
+        sides = _clause_html(old, "o", old_marked, links) + _clause_html(new, "n", new_marked, links)
     else:
         sides = ('<div class="clause o empty"></div>' if old is None else
                  _clause_html(old, "o", escape(old["text"] or ""), links))
@@ -304,9 +313,15 @@ def _change_html(change: dict, links: SiteLinks) -> str:
 def _clause_html(row: dict, cls: str, marked: str, links: SiteLinks) -> str:
     """One side of a change: the clause, then its section linked to the clause in its report."""
     section = row.get("section") or ""
-    href = links.report(row.get("year"), row.get("id"))
-    where = (f'<a href="{_escape_text(href)}">{_escape_text(section or "原文 source")}</a>' if href
-             else _escape_text(section))
+    year = row.get("year")
+    href = links.reports.get(year) if year is not None else None  # links.report(year, id), written out
+    if href:
+        row_id = row.get("id")
+        if row_id:
+            href = f"{href}#r-{row_id}"
+        where = f'<a href="{_escape_text(href)}">{_escape_text(section or "原文 source")}</a>'
+    else:
+        where = _escape_text(section)
     return f'<div class="clause {cls}"><p class="text">{marked}</p><p class="where">{where}</p></div>'
 
 
@@ -333,45 +348,54 @@ def _paragraphs_html(text: str, spans: list[tuple[int, int, str, str, bool]]) ->
         <p id="p2"><a class="pnum" href="#p2">2</a><mark id="r-a1" class="v" title="增长 5%">增长5%</mark></p>
     """
     escape = _escape_text
+    size = len(text)
     by_span: dict[tuple[int, int], list[tuple[str, str]]] = {}
     numeric: set[tuple[int, int]] = set()
     for start, end, row_id, title, has_value in spans:
-        if 0 <= start < end <= len(text):
+        if 0 <= start < end <= size:
             by_span.setdefault((start, end), []).append((row_id, title))
             if has_value:
                 numeric.add((start, end))
-    ordered = sorted(by_span.items())
+    # Each clause's opening markup (the anchors of the rows after the first, then <mark>) made once,
+    # before the walk through the lines: (start, end, rows, opening).
+    marks = []
+    for (start, end), rows in sorted(by_span.items()):
+        first_row, title = rows[0]
+        value_class = ' class="v"' if (start, end) in numeric else ""
+        anchors = "".join(f'<span class="anchor" id="r-{escape(r)}"></span>' for r, _ in rows[1:]) \
+            if len(rows) > 1 else ""
+        marks.append((start, end, rows, f'{anchors}<mark id="r-{escape(first_row)}"{value_class} title="{escape(title)}">'))
+    count = len(marks)
     out: list[str] = []
     number = 0
     k = 0
     pos = 0
     for line in text.split("\n"):
-        line_start, line_end = pos, pos + len(line)
-        pos = line_end + 1
+        line_start = pos
+        line_end = pos = pos + len(line)
+        pos += 1
         if not line.strip():
             continue
         number += 1
         out.append(f'    <p id="p{number}"><a class="pnum" href="#p{number}">{number}</a>')
-        cursor = line_start
-        mark_end = line_start
-        while k < len(ordered) and ordered[k][0][0] < line_end:
-            (start, end), rows = ordered[k]
+        cursor = mark_end = line_start
+        while k < count and marks[k][0] < line_end:
+            start, end, rows, opening = marks[k]
             k += 1
             if start < line_start:
                 continue
-            end = min(end, line_end)
             if start < mark_end:  # overlaps the previous mark: anchors only, right after it
                 out.extend(f'<span class="anchor" id="r-{escape(r)}"></span>' for r, _ in rows)
                 continue
-            out.append(escape(text[cursor:start]))
-            out.extend(f'<span class="anchor" id="r-{escape(r)}"></span>' for r, _ in rows[1:])
-            first_row, title = rows[0]
-            value_class = ' class="v"' if (start, end) in numeric else ""
-            out.append(f'<mark id="r-{escape(first_row)}"{value_class} title="{escape(title)}">'
-                       f'{escape(text[start:end])}</mark>')
+            if end > line_end:  # cut at the line's end; its class is then that of the cut span, if any
+                end = line_end
+                first_row, title = rows[0]
+                value_class = ' class="v"' if (start, end) in numeric else ""
+                opening = opening[:opening.rindex("<mark ")] + \
+                    f'<mark id="r-{escape(first_row)}"{value_class} title="{escape(title)}">'
+            out.append(f"{escape(text[cursor:start])}{opening}{escape(text[start:end])}</mark>")
             cursor = mark_end = end
-        out.append(escape(text[cursor:line_end]))
-        out.append("</p>\n")
+        out.append(f"{escape(text[cursor:line_end])}</p>\n")
     return "".join(out)
 
 
