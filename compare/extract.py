@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from compare.quantity import Quantity, could_hold_quantity, find_quantities
 from compare.segment import segment_report, split_clauses
@@ -548,6 +548,51 @@ def _is_qualitative(clause: str, target_list: bool) -> bool:
         and (_is_commitment(clause) or (target_list and 4 <= len(clause) <= 30))
 
 
+class _ClauseReading(NamedTuple):
+    """What a clause with quantities says by itself, whatever sentence it is in."""
+
+    quantities: tuple[Quantity, ...]
+    indicators: tuple[str, ...]          # what each quantity measures, before the sentence lends its own
+    keys: tuple[str | None, ...]
+    names_nothing: bool                  # no quantity's own words name an indicator (分别增长10%和7%)
+    is_list: bool                        # the quantities stand side by side (增长8.5%、9.5%)
+    directions: tuple[str | None, ...]
+    modality: str | None
+
+
+# A fifth of the clauses of the corpus occur in more than one report (坚持稳中求进工作总基调, the same
+# goals year after year): each distinct clause is read once per process.
+@lru_cache(maxsize=1 << 17)
+def _read_clause(ctext: str) -> _ClauseReading | None:
+    """The reading of a clause of a sentence that may hold quantities; None when it holds none.
+
+    >>> r = _read_clause("地区生产总值增长5%左右")
+    >>> r.indicators, r.keys, r.directions, [q.value for q in r.quantities]
+    (('地区生产总值',), ('国内生产总值',), ('up',), [5.0])
+    """
+    quantities = find_quantities(ctext)
+    if not quantities:
+        return None
+    # 分别增长7%和8%左右, 分别达到120万吨和8万吨: one comparator word covers the whole list.
+    stated = [q.comparator for q in quantities if q.comparator not in ("=", "range")]
+    if "分别" in ctext and len(quantities) > 1 and stated:
+        quantities = [q if q.comparator != "=" else q._replace(comparator=stated[-1]) for q in quantities]
+    named = [_indicator_for(ctext, quantities, k) for k in range(len(quantities))]
+    modality = _MODALITY_RE.search(ctext)
+    return _ClauseReading(
+        tuple(quantities), tuple(ind for ind, _ in named), tuple(key for _, key in named),
+        all(_names_nothing(ind) for ind, _ in named), len(quantities) > 1 and _is_list(ctext, quantities),
+        tuple(_direction(ctext, q.start) for q in quantities), modality.group() if modality else None)
+
+
+@lru_cache(maxsize=1 << 16)
+def _read_commitment(ctext: str) -> tuple[str, str, str | None]:
+    """A commitment without a number: (what it is about, its key, its firmness word)."""
+    indicator = _clean_indicator(ctext) or ctext
+    modality = _MODALITY_RE.search(ctext)
+    return indicator, _subject_key(indicator), modality.group() if modality else None
+
+
 def _target_rows(report: Any) -> list[list]:
     """The rows of one report's target table, each a list in TARGET_COLUMNS order."""
     rows: list[list] = []
@@ -575,43 +620,34 @@ def _target_rows(report: Any) -> list[list]:
         else:
             ctexts = [_WHITESPACE.sub("", clause.text) for clause in clauses]
         # Half the sentences hold no quantity at all: one test of the sentence spares a call per clause.
-        found = [find_quantities(ctext) for ctext in ctexts] if could_hold_quantity(sentence_text) \
-            else [()] * len(ctexts)
+        readings = [_read_clause(ctext) if could_hold_quantity(ctext) else None for ctext in ctexts] \
+            if could_hold_quantity(sentence_text) else [None] * len(ctexts)
         # In a list of targets (主要预期目标是…), a clause without a number is a target too: 进出口回稳向好.
         target_list = plan and (
-            sum(1 for q in found if q) >= 2 or bool(_TARGET_LIST_RE.search(sentence_text)) and any(found))
+            sum(1 for r in readings if r) >= 2 or bool(_TARGET_LIST_RE.search(sentence_text)) and any(readings))
         # The columns every row of this sentence shares, in TARGET_COLUMNS order (source .. sentence).
         sentence_columns = [source, place, level, year, part, sentence.section, sentence_text]
         period = sentence.period if part == "review" else None
-        for clause, ctext, quantities in zip(clauses, ctexts, found):
+        for clause, ctext, reading in zip(clauses, ctexts, readings):
             occurrence = seen_clauses.get(ctext, 0)
             seen_clauses[ctext] = occurrence + 1
             named_deadline = _deadline_in(ctext) or (plan and _future_year_opening(ctext, year)) or named_deadline
             deadline = named_deadline or default_deadline
-            if not quantities and not (plan and _is_qualitative(ctext, target_list)):
-                continue
-            modality_m = _MODALITY_RE.search(ctext)
-            modality = modality_m.group() if modality_m else None
             # Rows are [id, *sentence_columns, ctext, <what the row measures>, modality, deadline, restates,
             # raw, start, end, period]; restates is filled in by _mark_restatements.
-            if not quantities:
-                indicator = _clean_indicator(ctext) or ctext
-                rows.append([row_id(ctext, occurrence, 0), *sentence_columns, ctext, indicator,
-                             _subject_key(indicator), None, None, None, None, None, modality, deadline, None, None,
-                             clause.start, clause.end, period])
+            if reading is None:
+                if plan and _is_qualitative(ctext, target_list):
+                    indicator, key, modality = _read_commitment(ctext)
+                    rows.append([row_id(ctext, occurrence, 0), *sentence_columns, ctext, indicator, key, None,
+                                 None, None, None, None, modality, deadline, None, None, clause.start, clause.end,
+                                 period])
                 continue
+            quantities, modality = reading.quantities, reading.modality
             distributive = "分别" in ctext or "均" in ctext
-            # 分别增长7%和8%左右, 分别达到120万吨和8万吨: one comparator word covers the whole list.
-            stated = [q.comparator for q in quantities if q.comparator not in ("=", "range")]
-            if "分别" in ctext and len(quantities) > 1 and stated:
-                quantities = [q if q.comparator != "=" else q._replace(comparator=stated[-1]) for q in quantities]
-            named = [_indicator_for(ctext, quantities, k) for k in range(len(quantities))]
-            indicators = [ind for ind, _ in named]
-            keys = [key for _, key in named]
-            unnamed = [_names_nothing(ind) for ind in indicators]
+            indicators, keys = list(reading.indicators), list(reading.keys)
             n = len(quantities)
-            listed = _listed_before(named_before, n) if n > 1 and all(unnamed) else None
-            if listed and ("分别" in ctext or _is_list(ctext, quantities)):
+            listed = _listed_before(named_before, n) if n > 1 and reading.names_nothing else None
+            if listed and ("分别" in ctext or reading.is_list):
                 # 城镇居民人均可支配收入14785元，农民人均纯收入5130元，分别增长10%和7%: one figure for each
                 # of the indicators the clauses before named, in their order (so too a bare list after them:
                 # 城乡居民人均可支配收入分别达到22480元和8298元，增长10%、11%). Not 达到5379亿元、增长18.5%,
@@ -634,7 +670,7 @@ def _target_rows(report: Any) -> list[list]:
                     elif len(quantities) == 1 and ("均" in ctext or _EACH_BY.search(ctext, 0, q.start)):
                         # One figure for every share: 城镇、农村居民收入均增长8%, 工业投资、技改投资分别增长10%以上.
                         shares = _shares(indicators[k], None) or shares
-                direction = _direction(ctext, q.start)
+                direction = reading.directions[k]
                 for share in shares:
                     key = keys[k] if share == indicators[k] else indicator_key(share)  # a share has its own key
                     if (share, key) not in emitted:
@@ -643,7 +679,7 @@ def _target_rows(report: Any) -> list[list]:
                                  q.value, q.value_high, q.unit, q.comparator, modality, deadline, None, q.raw,
                                  clause.start, clause.end, period])
                     index += 1
-            if not all(unnamed):
+            if not reading.names_nothing:
                 named_before.append((n, emitted))
             if indicators and len(indicators[-1]) >= 2:
                 previous_indicator = (indicators[-1], keys[-1])
