@@ -29,6 +29,7 @@ _LATIN_OR_PLUS_BEFORE = re.compile(r"[A-Za-z+]")
 _HEADING_MARK_AFTER = re.compile(r"[、.．]")
 _CLOSING_PAREN = re.compile(r"[)）\]】〕]")
 _YEAR_DIGITS = re.compile(r"(1[89]|20)\d\d")
+_RATIO_SIGNS = frozenset(":∶")  # ：becomes : under NFKC; ∶ (U+2236, RATIO) stays
 _DATE_OR_TIME_AFTER = re.compile(r"(?:月|日|号|时|点(?!\d)|:\d)")
 _DOTTED_DATE = re.compile(r"\d{1,2}\.\d{1,2}(?:\.\d{1,2})?$")
 _DAY_AFTER = re.compile(r"(?:日|号)")
@@ -223,6 +224,10 @@ _NUMERAL_WORDS = re.compile(
     "|八项规定|[三四五]位一体|[一二三四五]年行动|[一二三四五]类(?:及以上|以上|水|断面)|两个大局|零部件|[二三四五六七八九十]部门"
     # 市县乡村四级, 三级消协组织: tiers of an organisation, not a count promised.
     "|[二三四五六]级(?![以左上])(?=[\u4e00-\u9fff])"
+    # 三次产业 (the three sectors), 二、三次管网 (secondary and tertiary networks), 二次创业 and 二次供水
+    # ("second", "secondary"); 十届二次全会, 省委六届三次 (a term's plenary sessions). 两次 is twice.
+    "|[一二三]次(?:产业|管网|管线)|二次(?![以左多余])(?=[\u4e00-\u9fff])|届[一二三四五六七八九十]+次|[一二三四五六七八九十]次全会"
+    "|[一二三四五六七八九十]次、[一二三四五六七八九十]{1,2}次"  # 省委九届九次、十次和…全会
     "|今后[一二三四五六七八九十]+年|未来[一二三四五六七八九十]+年|[一二三四五]级(?:标准|甲等|乙等|医院|响应|旧里)"
     "|过去[一二三四五六七八九十]+年|[一二三四五六七八九十]+年来|近[一二三四五六七八九十]+年|[一二三四五六七八九十]+年以来"
     "|四川|三亚|九江|十堰|六安|五指山|七台河|二七|九龙|三明|三门峡|四平|双鸭山|一中|二中|三中|零跑动|零距离|零容忍|零增长"
@@ -350,6 +355,9 @@ def _is_not_a_quantity(clause: str, m: re.Match) -> bool:
         if _DATE_OR_TIME_AFTER.match(after) and "." not in num or _ERA_AFTER.match(after):
             return True
         if _DOTTED_DATE.match(num) and _DAY_AFTER.match(after) is not None:
+            return True
+        # A term of a ratio (三次产业结构调整为8.8:27.8:63.4) or a time of day (10:40): not an amount.
+        if nxt in _RATIO_SIGNS and after[1:2].isdigit() or prev in _RATIO_SIGNS and before[-2:-1].isdigit():
             return True
         # Lists of labels (1,2,3号线; 110、119、120联动), codes and phone numbers.
         if unit is None and not m.group("mag"):
