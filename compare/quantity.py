@@ -29,7 +29,8 @@ _LATIN_OR_PLUS_BEFORE = re.compile(r"[A-Za-z+]")
 _HEADING_MARK_AFTER = re.compile(r"[、.．]")
 _CLOSING_PAREN = re.compile(r"[)）\]】〕]")
 _YEAR_DIGITS = re.compile(r"(1[89]|20)\d\d")
-_RATIO_SIGNS = frozenset(":∶")  # ：becomes : under NFKC; ∶ (U+2236, RATIO) stays
+_RATIO_SIGNS = frozenset(":∶比")  # ：becomes : under NFKC; ∶ (U+2236, RATIO) stays
+_AFTER_SLASH_OR_RATIO = _RATIO_SIGNS | {"/"}
 _DATE_OR_TIME_AFTER = re.compile(r"(?:月|日|号|时|点(?!\d)|:\d)")
 _DOTTED_DATE = re.compile(r"\d{1,2}\.\d{1,2}(?:\.\d{1,2})?$")
 _DAY_AFTER = re.compile(r"(?:日|号)")
@@ -185,7 +186,7 @@ _UNITS = sorted("""
 个百分点 百分点 % ‰ 元 美元 人民币 人次 万人次 人 户 家 所 座 个 条 项 宗 株 棵 亩 公顷 平方公里 平方千米 平方米 立方米 兆瓦时 吉瓦 吉瓦时
 公里 千米 米 吨标准煤 吨 千瓦时 千瓦 兆瓦 瓦 度 斤 公斤 千克 克 辆 台 套 张 间 栋 幢 处 件 床 张床位 名 位 次 场 部 艘 架 头 只
 羽 周年 年 个月 天 小时 分钟 倍 类 大类 级 层 批 篇 册 标箱 吨公里 立方 平方 岁 周 日 微克/立方米 微克每立方米 片 块 辆次 单 份 支 对
-元/吨 元/人 万元 种 门 起 例 人次 场次 千瓦 万千瓦 路 班 趟 列 组 轮 段 亿元 款 眼 平米 千伏 伏 千帕
+元/吨 元/人 万元 种 门 起 例 人次 场次 千瓦 万千瓦 路 班 趟 列 组 轮 段 亿元 款 眼 平米 千伏 伏 千帕 成
 """.split(), key=len, reverse=True)
 _UNIT_RE = "|".join(re.escape(u) for u in _UNITS)
 
@@ -230,11 +231,11 @@ _NUMERAL_WORDS = re.compile(
     "|[一二三四五六七八九十]次、[一二三四五六七八九十]{1,2}次"  # 省委九届九次、十次和…全会
     "|今后[一二三四五六七八九十]+年|未来[一二三四五六七八九十]+年|[一二三四五]级(?:标准|甲等|乙等|医院|响应|旧里)"
     "|过去[一二三四五六七八九十]+年|[一二三四五六七八九十]+年来|近[一二三四五六七八九十]+年|[一二三四五六七八九十]+年以来"
-    "|四川|三亚|九江|十堰|六安|五指山|七台河|二七|九龙|三明|三门峡|四平|双鸭山|一中|二中|三中|零跑动|零距离|零容忍|零增长"
+    "|四川|三亚|九江|十堰|六安|五指山|七台河|二七|九龙|三明|三门峡|四平|双鸭山|一中|二中|三中|零跑动|零距离|零容忍|零增长|零成本"
 )
 
 _CN_UNIT_WORDS = ("个百分点|百分点|%|个|条|项|宗|株|棵|亩|所|座|家|户|人|元|吨|公里|千米|米|斤|辆|台|套|处|件|名|位|批|年|"
-                  "个月|天|小时|倍|类|级|次|场|张|间|栋|部|艘|平方米|公顷|万|亿")
+                  "个月|天|小时|倍|类|级|次|场|张|间|栋|部|艘|平方米|公顷|万|亿|成")
 _CN_UNIT_AFTER = re.compile(f"(?:万亿|千万|百万|十万|亿|万|千)?(?:多|余)?(?:{_CN_UNIT_WORDS})")
 
 
@@ -356,8 +357,12 @@ def _is_not_a_quantity(clause: str, m: re.Match) -> bool:
             return True
         if _DOTTED_DATE.match(num) and _DAY_AFTER.match(after) is not None:
             return True
-        # A term of a ratio (三次产业结构调整为8.8:27.8:63.4) or a time of day (10:40): not an amount.
-        if nxt in _RATIO_SIGNS and after[1:2].isdigit() or prev in _RATIO_SIGNS and before[-2:-1].isdigit():
+        # A term of a ratio (三次产业结构调整为8.8:27.8:63.4, 1比1) or a time of day (10:40), what follows a
+        # slash (the day of 2024/1/5; a fraction is read before this): not an amount.
+        if nxt in _RATIO_SIGNS and after[1:2].isdigit() or prev in _AFTER_SLASH_OR_RATIO and before[-2:-1].isdigit():
+            return True
+        # Labels: 世界500强 (a ranking's name), 1#地块 (a plot's number).
+        if unit is None and nxt in ("强", "#"):
             return True
         # Lists of labels (1,2,3号线; 110、119、120联动), codes and phone numbers.
         if unit is None and not m.group("mag"):
@@ -449,6 +454,27 @@ def _tidy(value: float | None) -> float | None:
     return None if value is None else float(f"{value:.15g}")
 
 
+_PLAIN_INTEGER = re.compile(r"[1-9]\d{0,2}")
+
+
+def _fraction(clause: str, m: re.Match, nxt: re.Match | None) -> float | None:
+    """The share a/b in per cent when m and nxt are the two integers of a fraction (1/3, 1/10);
+    None for anything else: dates and codes (2024/1/5, 5/12/3), improper 3/2.
+
+    >>> _fraction("减少1/3以上", *_NUMBER_RE.finditer("减少1/3以上"))
+    33.3333333333333
+    """
+    end = m.end()
+    if nxt is None or nxt.start() != end + 1 or clause[end:end + 1] != "/" \
+            or m.group("mag") or m.group("unit") or m.group("pct") or nxt.group("pct") or nxt.group("mag"):
+        return None
+    a, b = m.group(), nxt.group("num")
+    if not (_PLAIN_INTEGER.fullmatch(a) and _PLAIN_INTEGER.fullmatch(b)) or int(a) >= int(b) \
+            or clause[m.start() - 1:m.start()] in ("/", ".") or clause[nxt.end("num"):nxt.end("num") + 1] in ("/", "."):
+        return None
+    return _tidy(100 * int(a) / int(b))
+
+
 def find_quantities(clause: str) -> list[Quantity]:
     """Every quantity in one clause, in order of appearance.
 
@@ -471,20 +497,27 @@ def find_quantities(clause: str) -> list[Quantity]:
     while i < len(matches):
         m = matches[i]
         i += 1
-        if _is_not_a_quantity(clause, m):
+        share = _fraction(clause, m, matches[i] if i < len(matches) else None)
+        if share is not None:
+            # 减少1/3以上: a share, in per cent (33.33…%), so that it compares with next year's 30%.
+            value, unit, value_high, comparator = share, "%", None, "="
+            start, end = m.start(), matches[i].end()
+            i += 1
+        elif _is_not_a_quantity(clause, m):
             continue
-        value = _value_of(m)
-        if value is None:
-            continue
-        value *= _unit_scale(m)
-        unit = _unit_of(m)
-        start, end = m.start(), m.end()
-        value_high = None
-        comparator = "="
-        if m.group("approx1") or m.group("approx2"):
-            comparator = ">"
+        else:
+            value = _value_of(m)
+            if value is None:
+                continue
+            value *= _unit_scale(m)
+            unit = _unit_of(m)
+            start, end = m.start(), m.end()
+            value_high = None
+            comparator = "="
+            if m.group("approx1") or m.group("approx2"):
+                comparator = ">"
         # A range: 6%-6.5%, 6-7万人, 8000万至1亿元.
-        if i < len(matches):
+        if share is None and i < len(matches):
             sep = _RANGE_SEP_RE.match(clause, end)
             nxt = matches[i]
             if sep and nxt.start() == sep.end() and not m.group("pct") \
