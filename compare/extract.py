@@ -35,6 +35,8 @@ _ANY_DIGIT = re.compile(r"\d")
 # (工业投资、技改投资分别增长10%以上); 分别对应…三条控制线 and 分别储备起足够一年 count the list instead.
 _EACH_BY = re.compile(r"分别[^、,，和与及]{0,4}$")
 _WHITESPACE = re.compile(r"\s+")
+# 均 ("each", "all") as in 城镇、农村居民收入均增长8%; not the 均 of 人均, 平均, 年均 (per head, average).
+_EACH_JUN = re.compile(r"(?<![人平年日户亩月周])均")
 
 # Column name and polars dtype name. Kept as names so that the row path (extract_rows, and the
 # two-file `compare diff` built on it) never imports polars: importing it costs 0.3 s of start-up.
@@ -643,7 +645,8 @@ def _target_rows(report: Any) -> list[list]:
                                  period])
                 continue
             quantities, modality = reading.quantities, reading.modality
-            distributive = "分别" in ctext or "均" in ctext
+            each = "均" in ctext and _EACH_JUN.search(ctext) is not None
+            distributive = each or "分别" in ctext
             indicators, keys = list(reading.indicators), list(reading.keys)
             n = len(quantities)
             listed = _listed_before(named_before, n) if n > 1 and reading.names_nothing else None
@@ -667,7 +670,7 @@ def _target_rows(report: Any) -> list[list]:
                     split = _shares(indicators[k], len(quantities)) if "分别" in ctext else None
                     if split:
                         shares = [split[k]]
-                    elif len(quantities) == 1 and ("均" in ctext or _EACH_BY.search(ctext, 0, q.start)):
+                    elif len(quantities) == 1 and (each or _EACH_BY.search(ctext, 0, q.start)):
                         # One figure for every share: 城镇、农村居民收入均增长8%, 工业投资、技改投资分别增长10%以上.
                         shares = _shares(indicators[k], None) or shares
                 direction = reading.directions[k]
