@@ -29,6 +29,7 @@ _LATIN_OR_PLUS_BEFORE = re.compile(r"[A-Za-z+]")
 _HEADING_MARK_AFTER = re.compile(r"[、.．]")
 _CLOSING_PAREN = re.compile(r"[)）\]】〕]")
 _YEAR_DIGITS = re.compile(r"(1[89]|20)\d\d")
+_ROUTE_COUNT_BEFORE = re.compile(r"(?:开通|新开|增开|开行|开辟|新增|共|计|[A-Za-z0-9])$")
 _RATIO_SIGNS = frozenset(":∶比")  # ：becomes : under NFKC; ∶ (U+2236, RATIO) stays
 _AFTER_SLASH_OR_RATIO = _RATIO_SIGNS | {"/"}
 _DATE_OR_TIME_AFTER = re.compile(r"(?:月|日|号|时|点(?!\d)|:\d)")
@@ -341,6 +342,10 @@ def _is_not_a_quantity(clause: str, m: re.Match) -> bool:
         return True
     # Anniversaries (成立75周年) count years since an event; they commit to nothing.
     if unit == "周年":
+        return True
+    # 经二路, 纬十三路, 北环北二路, 106路公交: the name of a road or a bus route, unless a verb opening
+    # routes comes before (开通3路公交).
+    if unit == "路" and not _ROUTE_COUNT_BEFORE.search(before):
         return True
     # Voltages name a class of line or substation (110千伏变电站), never an amount promised; so does a
     # size followed by 级 (100兆瓦级储能, 30万吨级码头).
