@@ -90,7 +90,7 @@ _LEAD_WORDS = (
 _TAIL_WORDS = (
     "分别 均 同比 比上年 较上年 年均 平均 增长 下降 提高 降低 增加 减少 上涨 涨幅 增幅 降幅 控制在 达到 达 超过 突破 "
     "不低于 不少于 不超过 不高于 至少 低于 少于 不足 大约 约 近 为 是 在 到 了 至 的 实际 名义 保持 稳定在 以上 左右 "
-    "和 与 及 、 等 共 累计 新增 新建 建成 提升 下降到 提高到 降到 增至 降至 回落到 回落 稳定 完成 时间 拟按 按 ?"
+    "和 与 及 、 等 共 累计 新增 新建 建成 提升 下降到 提高到 降到 增至 降至 回落到 回落 稳定 完成 时间 拟按 按 实现 压减 继续 ?"
 ).split()
 
 
@@ -230,9 +230,9 @@ def _light_clean(text: str) -> str:
 
 
 # (二)加快建设…, 七是改扩建…, 3、完成…: the ordinal of a heading or list item, not part of what is measured.
-_ORDINAL_OPENING = re.compile(r"^(?:[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}(?:、|是(?=[\u4e00-\u9fff]))|"
+_ORDINAL_OPENING = re.compile(r"^(?:[(（〔【\[][一二三四五六七八九十\d]{1,3}[)）〕】\]]|[一二三四五六七八九十]{1,3}(?:、|是(?=[\u4e00-\u9fff]))|"
                               r"\d{1,2}[、.．](?!\d))")
-_ORDINAL_FIRST = frozenset("(（一二三四五六七八九十0123456789")
+_ORDINAL_FIRST = frozenset("(（〔【[一二三四五六七八九十0123456789")
 
 
 # _indicator_for asks for the words before a clause's first number once per number; 46% of the calls
