@@ -475,6 +475,7 @@ def render_report_page(meta: Mapping[str, Any], table: Any, text: str, *, links:
     spans = []
     rows_html = []
     counts = {p: 0 for p in PART_LABELS}
+    part_cells: dict[str, tuple[str, str]] = {}  # part -> the row's markup before and after its number
     for n, (row_id, part, indicator, quantity, value, modality, deadline, clause_text, restates, start, end) in \
             enumerate(zip(*(columns[c] for c in _REPORT_PAGE_COLUMNS)), 1):
         located = isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= size
@@ -483,6 +484,12 @@ def render_report_page(meta: Mapping[str, Any], table: Any, text: str, *, links:
         part = part or "other"
         if part in counts:
             counts[part] += 1
+        cells = part_cells.get(part)
+        if cells is None:
+            part_html = escape(part)
+            cells = part_cells[part] = (
+                f'<tr class="fr" data-status="{part_html}"><td>',
+                f'</td><td><b class="badge pt-{part_html}">{escape(PART_LABELS.get(part, (part, part))[0])}</b></td><td>')
         clause = escape(clause_text or "")
         if located:
             spans.append((start, end, row_id, f"{indicator} {quantity}" if indicator and quantity
@@ -492,10 +499,7 @@ def render_report_page(meta: Mapping[str, Any], table: Any, text: str, *, links:
                 clause = f'<a href="#r-{escape(row_id)}">{clause}</a> <small>¶{paragraph}</small>'
         if restates:
             clause += " <small>重复 restated</small>"
-        label = PART_LABELS.get(part, (part, part))[0]
-        part_html = escape(part)
-        rows_html.append(f'<tr class="fr" data-status="{part_html}"><td>{n}</td><td><b class="badge pt-{part_html}">'
-                         f'{escape(label)}</b></td><td>{escape(indicator)}</td><td>{escape(quantity)}</td>'
+        rows_html.append(f'{cells[0]}{n}{cells[1]}{escape(indicator)}</td><td>{escape(quantity)}</td>'
                          f'<td>{escape(modality or "")}</td><td>{"" if deadline is None else deadline}</td>'
                          f'<td>{clause}</td></tr>')
     # One string for the rows, built in Python: jinja's attribute lookups made a 1,000-row table
