@@ -389,13 +389,14 @@ def _build_place_part(job: tuple) -> list[dict]:
     its report and diff pages that are not up to date. One result per task, in order.
 
     Tasks: ("diff", diff key, old report key, new report key, page path or None),
-    ("diff-page", diff file, page path), ("report-page", report key, page path).
+    ("diff-page", diff file, page path), ("report-page", report key, page path), and last, when the
+    job holds a whole place, ("place-page", page path, spec) (see _SitePlan.place_task).
     Each table is read once for all the tasks that need it, and a diff's page is
     rendered from the diff in memory (parsing its JSON back cost more than writing it).
     """
     from compare import render
     from compare.diff import diff_tables
-    from compare.history import paired_ids
+    from compare.history import history_records, paired_ids
     from compare.site import report_meta_dict
 
     root, years, tasks = job
@@ -436,6 +437,20 @@ def _build_place_part(job: tuple) -> list[dict]:
             page = _write_page(page_path, render.render_diff_page(diff, links=links)) if page_path else None
             results.append({"sha": _sha(data), "summary": render.diff_summary(diff), "pairs": paired_ids(diff),
                             "page": page})
+        elif kind == "place-page":
+            # As _render_page's place page, from the rows and the diffs this job has in memory.
+            _, page_path, spec = task
+            computed = {t[1]: r for t, r in zip(tasks, results) if t[0] == "diff"}
+            summaries, pairs = [], {}
+            for a, b, key, file, summary in spec["diffs"]:
+                done = computed.get(key)
+                summaries.append(done["summary"] if done else summary)
+                pairs[(a, b)] = done["pairs"] if done else paired_ids(_read_diff(root / file))
+            metas = [report_meta_dict(report(k, text=False), len(columns(k)["id"])) for _, k in spec["reports"]]
+            html = render.render_place_page(metas[-1]["place"],
+                                            history_records({y: rows(k) for y, k in spec["reports"]}, pairs=pairs),
+                                            summaries, metas, links=links, level=metas[-1]["level"], years=years)
+            results.append({"page": _write_page(page_path, html)})
         elif kind == "diff-page":
             _, file, page_path = task
             results.append({"page": _write_page(page_path, render.render_diff_page(_read_diff(root / file),
@@ -785,8 +800,8 @@ def _rebuild_locked(corpus: Path, store_dir: Path, site_dir: Path | None, summar
             plan.record("index.html", _render_page(plan.index_job(store_dir)))
             rendering.step()
 
-    parts = _place_parts(store_dir, by_place, diffs, {d["key"] for d in diff_jobs}, plan)
     place_pages = plan.place_pages() if plan is not None else {}
+    parts = _place_parts(store_dir, by_place, diffs, {d["key"] for d in diff_jobs}, plan, place_pages)
     weight = sum(w for _, _, w, _ in parts) + \
         (sum(e["size"] for p in place_pages for e in by_place[p].values()) if len(place_pages) > 20 else 0)
     submit = pool.submitter(weight, len(parts) + len(place_pages))
@@ -878,6 +893,9 @@ class _Counter:
 
 
 _PART_YEARS = 4  # years of a place per diff job: each table is read once per job, and a long place still spreads
+# A place of at most this many years is one job that renders its place page too, from the rows it has
+# read: the page's own job read every table again (a tenth of the diff stage of a generated corpus).
+_WHOLE_PLACE_YEARS = 12
 
 
 class _SitePlan:
@@ -924,6 +942,14 @@ class _SitePlan:
         """The _render_page job of a place's page; each of the place's diffs has its summary by now."""
         spec = {**self.to_render[relative][1], "summaries": [d["summary"] for d in place_diffs], "pairs": pairs}
         return ("place", str(store_dir), self.path(relative), spec)
+
+    def place_task(self, relative: str, place_diffs: list[dict]) -> tuple:
+        """The place page as the last task of a _build_place_part job that holds the whole place: its
+        diffs as (old year, new year, key, file, summary if stored)."""
+        spec = self.to_render[relative][1]
+        return ("place-page", self.path(relative),
+                {"reports": spec["reports"], "diffs": [(d["old_year"], d["new_year"], d["key"], d["file"],
+                                                        d.get("summary")) for d in place_diffs]})
 
     def index_job(self, store_dir: Path) -> tuple:
         return ("index", str(store_dir), self.path("index.html"), self.to_render["index.html"][1])
@@ -976,10 +1002,11 @@ def _plan_site(site_dir: Path, by_place: dict, diffs: list[dict], engine: str, o
     return plan
 
 
-def _place_parts(store_dir: Path, by_place: dict, diffs: list[dict], to_compute: set[str], plan: _SitePlan | None
-                 ) -> list[tuple[tuple, list[tuple[str, Any]], int, str]]:
+def _place_parts(store_dir: Path, by_place: dict, diffs: list[dict], to_compute: set[str], plan: _SitePlan | None,
+                 place_pages: dict[str, str] | None = None) -> list[tuple[tuple, list[tuple[str, Any]], int, str]]:
     """The diffs to compute and the report and diff pages to render, as _build_place_part jobs of at
-    most _PART_YEARS years of one place: (job, what each task's result is for, input bytes, place key),
+    most _PART_YEARS years of one place, or of a whole place of at most _WHOLE_PLACE_YEARS years with its
+    place page (taken out of `place_pages`): (job, what each task's result is for, input bytes, place key),
     the heaviest first so no worker is left with a big job at the end."""
     diffs_by_place: dict[str, list[dict]] = defaultdict(list)
     for d in diffs:
@@ -1004,8 +1031,13 @@ def _place_parts(store_dir: Path, by_place: dict, diffs: list[dict], to_compute:
             if page is not None and page in plan.to_render:
                 tasks_by_year[y].append((("report-page", entries[y]["key"], plan.path(page)), ("page", page),
                                          entries[y]["size"]))
-        for start in range(0, len(years), _PART_YEARS):
-            chunk = [t for y in years[start:start + _PART_YEARS] for t in tasks_by_year[y]]
+        if len(years) <= _WHOLE_PLACE_YEARS and place_pages is not None and place_key in place_pages:
+            page = place_pages.pop(place_key)
+            tasks_by_year[years[-1]].append((plan.place_task(page, diffs_by_place[place_key]), ("page", page),
+                                             sum(e["size"] for e in entries.values())))
+        step = len(years) if len(years) <= _WHOLE_PLACE_YEARS else _PART_YEARS
+        for start in range(0, len(years), step):
+            chunk = [t for y in years[start:start + step] for t in tasks_by_year[y]]
             if chunk:
                 parts.append(((str(store_dir), years, [t for t, _, _ in chunk]), [r for _, r, _ in chunk],
                               sum(w for _, _, w in chunk), place_key))
