@@ -74,6 +74,10 @@ _SENTENCE = re.compile(
 # and a run of ?? (characters lost in the source) stay inside it.
 _CLAUSE_BODY = re.compile(r"[^，；。：！？,;:!?]+(?:(?:(?<=\d)[,:](?=\d)|\?{2,})[^，；。：！？,;:!?]*)*|\?{2,}[^，；。：！？,;:!?]*(?:(?:(?<=\d)[,:](?=\d)|\?{2,})[^，；。：！？,;:!?]*)*")
 _HAS_WORD = re.compile(r"[^\W_]")
+# A note of the report's glossary: its mark, the term, a colon (〔12〕“11312”总体部署：…, [1]“4+4”产业体系:…).
+_NOTE_PARAGRAPH = re.compile(r"\s*(?:〔\d{1,3}〕|\[\d{1,3}\]|【\d{1,3}】|注\d{1,3}[、.])[^。:：]{1,40}[:：]")
+_NOTE_FIRST = frozenset(" \t\u3000〔[【注")
+_NOTES_HEADING = re.compile(r"[*＊]?(?:附[:：]?)?(?:名词解释|名词注释|注释|注 释|附注)[:：]?")
 
 _REVIEW_CUE = re.compile(
     r"过去(?:的)?一年|过去五年|五年来|一年来|去年|上年|刚刚过去|已经|累计|回顾|比上年|同比|较上年|完成了|实现了|取得了|达到了|增长了|下降了|提高了|"
@@ -171,6 +175,7 @@ def segment_report(text: str, year: int | None = None) -> list[Sentence]:
     period: str | None = None
     last_year = f"{year - 1}年" if year is not None else None
     section = ""
+    in_notes = False
     has_headings = bool(re.search(r"(?m)^\s*[一二三四五六七八九十]+、.{0,30}(回顾|任务|安排|工作|目标|要求)", text)) or \
         bool(re.search(r"(?m)^.{0,25}(工作回顾|工作安排)\s*$", text))
     for pno, pm in enumerate(re.finditer(r"[^\n]+", text)):
@@ -180,6 +185,11 @@ def segment_report(text: str, year: int | None = None) -> list[Sentence]:
             continue
         body_start = pstart
         stripped = paragraph.strip()
+        # 〔2〕六大产业：指…(见第2页): the report's notes on its own terms explain, they do not commit;
+        # nor does anything after a heading of notes (注释, 名词解释), which ends the report.
+        if not in_notes and len(stripped) <= 8 and _NOTES_HEADING.fullmatch(stripped):
+            in_notes = True
+        is_note = in_notes or paragraph[:1] in _NOTE_FIRST and _NOTE_PARAGRAPH.match(paragraph) is not None
         is_l1 = bool(_LEVEL1.match(paragraph))
         is_l2 = bool(_LEVEL2.match(paragraph))
         is_keyword = not is_l1 and not is_l2 and len(stripped) <= 30 and bool(_KEYWORD_HEADING.search(stripped)) \
@@ -217,7 +227,9 @@ def segment_report(text: str, year: int | None = None) -> list[Sentence]:
             if not words:  # also the empty match at the paragraph's end
                 continue
             s = sm.start()
-            if has_headings and section_part == "review":
+            if is_note:
+                part = "other"
+            elif has_headings and section_part == "review":
                 # The section alone decides: the wording (and the mode it sets, which ends with the
                 # paragraph) only matters in a plan section or without headings, so skip its regexes.
                 part = "review"

@@ -26,6 +26,11 @@ CASES = [
     # 拟安排 keeps a sentence with 比上年 in the plan.
     ("二、2024年政策取向\n拟安排地方政府专项债券3.9万亿元、比上年增加1000亿元。\n", 2024,
      {"拟安排地方政府专项债券3.9万亿元、比上年增加1000亿元。": "plan"}),
+    # The report's notes on its terms explain them: a marked note, or all that follows a notes heading.
+    ("二、2022年工作安排\n建设“六大产业”〔2〕园区3个。\n〔2〕六大产业：指食用菌、林果等六大产业。(见第2页)\n", 2022,
+     {"建设“六大产业”〔2〕园区3个。": "plan", "〔2〕六大产业：指食用菌、林果等六大产业。": "other"}),
+    ("二、2026年工作安排\n全年火灾起数下降5%。\n注释\n[1]一降三减：\n火灾起数总体下降，财产损失数减少。\n", 2026,
+     {"全年火灾起数下降5%。": "plan", "火灾起数总体下降，财产损失数减少。": "other"}),
     # A fragment without headings is judged from its wording.
     ("力争建成碧道20公里。去年建成碧道15公里。\n", 2022,
      {"力争建成碧道20公里。": "plan", "去年建成碧道15公里。": "review"}),
