@@ -26,7 +26,8 @@ __all__ = ["TARGET_COLUMNS", "target_schema", "extract_targets", "extract_rows",
            "indicator_key", "canonical_keys", "empty_targets"]
 
 # Precompiled patterns of the hot paths (re's own cache costs ~1.5 µs a call).
-_QUOTES_AND_BRACKETS = re.compile(r"[“”\"《》()（）\[\]?]")
+# Note marks go whole (两不愁三保障〔1〕, 行动^[4]), so that their digits do not join the words.
+_QUOTES_AND_BRACKETS = re.compile(r"\^?[〔\[【]\d{1,3}[〕\]】]|[“”\"《》()（）\[\]?]")
 # 及以上 / 及以下 ("and above"), as in 地级及以上城市, joins no list.
 _LIST_JOINERS = re.compile(r"[和与、]|及(?!以[上下])")
 _SHARE_JOINERS = re.compile(r"[、和与]|及(?!以[上下])")
