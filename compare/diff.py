@@ -61,6 +61,7 @@ _SHARE_RE = re.compile(r"占|比重|比例|占比")
 _FIVE_YEAR_RE = re.compile(r"五年|十[一二三四五]五")
 _BASE_YEAR_RE = re.compile(r"比((?:19|20)\d\d)年")
 
+_RATE_UNITS = frozenset(("%", "个百分点", "‰", "倍"))
 
 def _states_change(row: dict) -> bool:
     """Whether the row's amount (not a rate) is a change: the clause says 增加, 减少… before it (not
@@ -228,11 +229,17 @@ def _best_figures(plans: list[dict], candidates: list[dict], closeness: np.ndarr
     plan_share = np.array([bool(_SHARE_RE.search(p["indicator"] or "")) for p in plans])
     row_share = np.array([bool(_SHARE_RE.search(r["indicator"] or "")) for r in candidates])
     five_year = np.array([bool(_FIVE_YEAR_RE.search((r["section"] or "") + (r["sentence"] or ""))) for r in candidates])
+    # An amount under a fifth or over five times the plan's is another figure (总投资853.7亿元 is not the
+    # 15亿元 of 力争完成投资15亿元以上); rates (%, 个百分点, 倍) can move further and are not held to it.
+    plan_amount = np.array([p["value"] if p["unit"] not in _RATE_UNITS and p["value"] else np.nan for p in plans])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.abs(np.array([r["value"] for r in candidates]))[None, :] / np.abs(plan_amount)[:, None]
+    plausible = np.isnan(ratio) | ((ratio >= 0.2) & (ratio <= 5.0))
     same_key = plan_has_key[:, None] & (plan_key[:, None] == row_key[None, :])
     close = (closeness >= 0.8) & ~(plan_known[:, None] & row_known[None, :] & (closeness < 0.9))
     fits = ((plan_unit[:, None] == row_unit[None, :]) & ~(row_increase[None, :] & ~plan_increase[:, None])
             & ~(plan_adds[:, None] & row_level[None, :]) & (plan_change[:, None] == row_change[None, :])
-            & (same_key | close & (plan_share[:, None] == row_share[None, :])))
+            & (same_key | close & (plan_share[:, None] == row_share[None, :])) & plausible)
     rank = same_key.astype(np.float64) + closeness - 0.5 * five_year[None, :] - np.arange(len(candidates)) * 1e-6
     rank[~fits] = -np.inf
     best = rank.argmax(axis=1)

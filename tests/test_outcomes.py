@@ -30,6 +30,10 @@ REVIEW = "一、工作回顾\n{}。"  # a review section; its sentences name no 
     # a review clause that restates a target is no result
     ("单位国内生产总值能耗降低4%左右", "全国没有实现年初确定的单位国内生产总值能耗降低4%左右", "not_reported", None),
     ("居民消费价格总水平涨幅4%左右", "提出居民消费价格涨幅3%左右", "not_reported", None),
+    # an amount five times the promised one is another figure; a rate may move that far
+    ("完成固定资产投资15亿元以上", "全市重点项目完成固定资产投资85.3亿元", "not_reported", None),
+    ("完成固定资产投资15亿元以上", "全市完成固定资产投资16.2亿元", "met", 1.62e9),
+    ("固定资产投资增长3%", "固定资产投资增长16%", "above", 16.0),
     # the same indicator in other words still counts
     ("城镇居民人均可支配收入增长7.5%左右", "城乡居民人均可支配收入增长7.4%", "met", 7.4),
     ("地区生产总值增长6%左右", "全市生产总值增长6.2%", "met", 6.2),
