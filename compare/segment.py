@@ -25,6 +25,7 @@ __all__ = ["Sentence", "Clause", "segment_report", "split_clauses", "heading_par
 _YEAR_IN_HEADING = re.compile(r"((?:19|20)\d\d)年")
 _DEADLINE_YEAR = re.compile(r"到\d{4}年|\d{4}年(?:前|底|末)")
 _PLAN_WORDS = re.compile(r"今年|明年|力争|确保|争取|预期目标|目标是|目标为|拟|计划安排")
+_ADDRESS = re.compile(r"^各位代表[,，]?")
 _REVIEW_OPENING = re.compile(r"\s*(过去(?:的)?一年|过去五年|五年来|一年来|去年|刚刚过去)")
 
 
@@ -126,6 +127,7 @@ def _wording_part(sentence: str, year: int | None) -> str | None:
 # a 五年 inside one is often a plan's name or horizon (第十一个五年规划, 确保五年稳定脱贫).
 _MULTI_YEAR = re.compile(r"过去(?:的)?五年|五年来|五年间|十[一二三四五]五[”\"]?(?:时期|期间|以来)|本届政府|年均|累计"
                          r"|(?:^|[,，;；:：])五年(?![规计行内后前])")
+_SPAN_OF_YEARS = re.compile(r"过去(?:的)?五年|五年来|五年间|十[一二三四五]五|本届政府|(?:^|[,，])五年(?![规计行内后前])")
 _LAST_YEAR = re.compile(r"刚刚过去的|过去(?:的)?一年|一年来|去年|上年")
 
 
@@ -249,10 +251,18 @@ def segment_report(text: str, year: int | None = None) -> list[Sentence]:
                         part = "review"
             # Trim leading whitespace so offsets point at the words.
             lead = 0 if len(words) == len(sent) else len(sent) - len(sent.lstrip())
-            # A sentence that names a span of time (过去五年…, 过去一年…, 2022年…) sets the period of its
-            # figures and of the sentences after it, across paragraphs, until another one does.
-            period = _period_of(sent, last_year) or period
-            sentences.append(_new_sentence((words, s + lead, s + lead + len(words), part, section, pno, period)))
+            # A sentence that opens with a span of time (过去五年…, 过去一年…, 2022年，…) sets the period of
+            # its figures and of the sentences after it, across paragraphs, until another one does; one
+            # that names it further in (…突破4万亿元大关，2022年预计达到4.45万亿元) only its own.
+            own_period = _period_of(sent, last_year)
+            if own_period:
+                opening = _ADDRESS.sub("", words[:20], count=1)[:12]
+                opening_period = _period_of(opening, last_year)
+                # 累计 and 年均 early in a sentence (稳步推进新农村建设，累计投入…) speak of that sentence only.
+                if opening_period == "year" or opening_period == "multi" and _SPAN_OF_YEARS.search(opening):
+                    period = opening_period
+            sentences.append(_new_sentence((words, s + lead, s + lead + len(words), part, section, pno,
+                                            own_period or period)))
     return sentences
 
 

@@ -59,6 +59,21 @@ def test_period_of_review_figures():
     assert period["预计全省生产总值增长3.8%左右。"] == "year"
 
 
+def test_a_span_named_inside_a_sentence_is_that_sentence_s_only():
+    """2022年 or 累计 further into a sentence does not turn the sentences after it to that span."""
+    text = ("一、过去五年工作回顾\n过去五年，我们砥砺奋进。全市生产总值突破4万亿元，2022年预计达到4.45万亿元。"
+            "新增绿道1072公里。\n"
+            "二、2023年工作安排\n新增绿道200公里。\n")
+    period = {s.text: s.period for s in segment_report(text, 2023)}
+    assert period["全市生产总值突破4万亿元，2022年预计达到4.45万亿元。"] == "year"
+    assert period["新增绿道1072公里。"] == "multi"
+    text = ("一、2013年工作回顾\n全年粮食总产141.4亿斤。稳步推进新农村建设，累计投入资金70多亿元。"
+            "城镇新增就业9.7万人。\n")
+    period = {s.text: s.period for s in segment_report(text, 2014)}
+    assert period["稳步推进新农村建设，累计投入资金70多亿元。"] == "multi"
+    assert period["城镇新增就业9.7万人。"] == "year"
+
+
 def test_outcome_skips_five_year_figures():
     from compare.diff import diff_tables
     from compare.extract import targets_from_text
