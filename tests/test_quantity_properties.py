@@ -215,14 +215,15 @@ any_text = st.text(alphabet=any_character, max_size=40)
 
 
 def squeeze(text: str) -> str:
-    """NFKC, drop whitespace and control/format characters (the engine may clean those), NFKC again.
+    """NFKC, drop whitespace and control/format characters (the engine may clean those), then NFKD.
 
-    The second NFKC makes the order of the two steps immaterial: NFKC turns ¨ into a
-    space and a combining mark, which composes with the letter before once the space goes.
+    Decomposed at the end, so that containment holds whatever was dropped: NFKC turns ´ into a
+    space and a combining mark, which would compose with the letter before once the space goes
+    (A\r´ -> Á), while a clause that ends at that space holds the bare A.
     """
     text = unicodedata.normalize("NFKC", text)
     kept = "".join(ch for ch in text if not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf"))
-    return unicodedata.normalize("NFKC", kept)
+    return unicodedata.normalize("NFKD", kept)
 
 
 COMPARATORS = {">=", ">", "<=", "<", "~", "range", "=", None}
