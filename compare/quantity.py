@@ -30,6 +30,7 @@ _HEADING_MARK_AFTER = re.compile(r"[、.．]")
 _CLOSING_PAREN = re.compile(r"[)）\]】〕]")
 _YEAR_DIGITS = re.compile(r"(1[89]|20)\d\d")
 _ROUTE_COUNT_BEFORE = re.compile(r"(?:开通|新开|增开|开行|开辟|新增|共|计|[A-Za-z0-9])$")
+_CN_DIGIT_CHARS = frozenset("〇零一二三四五六七八九")
 _RATIO_SIGNS = frozenset(":∶比")  # ：becomes : under NFKC; ∶ (U+2236, RATIO) stays
 _AFTER_SLASH_OR_RATIO = _RATIO_SIGNS | {"/"}
 _DATE_OR_TIME_AFTER = re.compile(r"(?:月|日|号|时|点(?!\d)|:\d)")
@@ -365,6 +366,9 @@ def _is_not_a_quantity(clause: str, m: re.Match) -> bool:
         # A term of a ratio (三次产业结构调整为8.8:27.8:63.4, 1比1) or a time of day (10:40), what follows a
         # slash (the day of 2024/1/5; a fraction is read before this): not an amount.
         if nxt in _RATIO_SIGNS and after[1:2].isdigit() or prev in _AFTER_SLASH_OR_RATIO and before[-2:-1].isdigit():
+            return True
+        # A digit among Chinese numerals is a year written with both (二0二五年), not an amount.
+        if prev in _CN_DIGIT_CHARS and (nxt in _CN_DIGIT_CHARS or nxt == "年"):
             return True
         # Labels: 世界500强 (a ranking's name), 1#地块 (a plot's number).
         if unit is None and nxt in ("强", "#"):
