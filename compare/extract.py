@@ -272,7 +272,12 @@ def _indicator_for(clause: str, quantities: list[Quantity], k: int) -> tuple[str
     segment = clause[left:q.start]
     before = _clean_indicator(segment)
     noun_after = len(_clean_indicator(clause[:quantities[0].start])) < 2
-    if len(before) >= 2 and not (noun_after and k):
+    # 建设29个研究基地、42个创新中心: words then a joiner between two numbers close the item of the first,
+    # so the noun of each of them comes after it.
+    following = clause[q.end:quantities[k + 1].start] if k + 1 < len(quantities) else ""
+    number_first = (len(segment) > 2 and segment[-1] in _ITEM_JOINERS and k > 0) \
+        or (len(following) > 2 and following[-1] in _ITEM_JOINERS)
+    if len(before) >= 2 and not (noun_after and k) and not number_first:
         return before, _known_key(_light_clean(segment)) or indicator_key(before)
     if _TARGET_PREFIX_HINT.search(segment) and _known_key(segment):
         return _clean_indicator(segment) or before, _known_key(segment)
@@ -478,6 +483,7 @@ def _is_list(clause: str, quantities: list[Quantity]) -> bool:
     return all(clause[a.end:b.start].strip() in _LIST_GAPS for a, b in zip(quantities, quantities[1:]))
 
 
+_ITEM_JOINERS = frozenset("、和及与")
 _LIST_GAPS = frozenset(("、", "和", "及", "与", ",", "，"))
 
 
