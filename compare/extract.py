@@ -86,12 +86,13 @@ _LEAD_WORDS = (
     "其中 以及 和 与 及 、 并 同时 使 让 把 将 要 共 累计 预计 初步核算 继续 保持 再 全面 新开工 开工 竣工 培育 引进 "
     "安排 拟安排 拟 计划 发展 提供 帮助 支持 完成了 实现了 对标对表 等 的 带动 办好 发放 筹措 筹集 种植 新开通 开通 "
     "淘汰 创建 连续 用 压减 新增 落实 组织 培训 救助 资助 解决 吸纳 转移 建立 设立 开设 搭建 编制 制定 出台 "
-    "深化 健全 完善 加强 强化 构建 巩固 坚持 探索 配合 全覆盖 推行 ?"
+    "深化 健全 完善 加强 强化 构建 巩固 坚持 探索 配合 全覆盖 推行 年内 我们 重点抓好 突出抓好 抓好 建好 ?"
 ).split()
 _TAIL_WORDS = (
     "分别 均 同比 比上年 较上年 年均 平均 增长 下降 提高 降低 增加 减少 上涨 涨幅 增幅 降幅 控制在 达到 达 超过 突破 "
     "不低于 不少于 不超过 不高于 至少 低于 少于 不足 大约 约 近 为 是 在 到 了 至 的 实际 名义 保持 稳定在 以上 左右 "
-    "和 与 及 、 等 共 累计 新增 新建 建成 提升 下降到 提高到 降到 增至 降至 回落到 回落 稳定 完成 时间 拟按 按 实现 压减 继续 ?"
+    "和 与 及 、 等 共 累计 新增 新建 建成 提升 下降到 提高到 降到 增至 降至 回落到 回落 稳定 完成 时间 拟按 按 实现 压减 继续 "
+    "比去年 较去年 比上一年 可比 将 再 共有 只有 约有 ?"
 ).split()
 
 
@@ -122,8 +123,11 @@ _YEAR_LEAD = r"(?:到|至|在)?(?:19|20)\d\d年(?:底|末)?(?:前|以前)?"
 # An item number glued to its item at the start (1有序推进城市立面改造: a list the web page flattened) goes too.
 # (Not a date, time or count: 5月底前, 24小时, 5个1000.)
 _ITEM_NUMBER = r"\d{1,2}(?![月日号时点年个小天周期批项届次岁万千亿元])(?=[\u4e00-\u9fff])"
+# 有 ("there are") ends an indicator too (地方有十四个), but not the words 拥有, 所有, 具有, 享有, 占有, 没有.
+_TAIL_HAVE = "有(?<![拥所具享占没持含保]有)"
 _INDICATOR_CORE = re.compile(
-    f"(?:{_ITEM_NUMBER})?(?:{_word_alternation(_LEAD_WORDS)}|{_YEAR_LEAD})*(.*?)(?:{_word_alternation(_TAIL_WORDS)}|{_TAIL_YAO}|{_TAIL_YOU})*",
+    f"(?:{_ITEM_NUMBER})?(?:{_word_alternation(_LEAD_WORDS)}|{_YEAR_LEAD})*(.*?)"
+    f"(?:{_word_alternation(_TAIL_WORDS)}|{_TAIL_YAO}|{_TAIL_YOU}|{_TAIL_HAVE})*",
     re.S)
 _TARGET_PREFIX = re.compile(r"^.*?(?:主要)?(?:预期)?目标(?:是|为)|^.*?(?:要求|任务)是")
 _TARGET_PREFIX_HINT = re.compile(r"目标|要求是|任务是")
@@ -133,7 +137,7 @@ _DEADLINE_RE = re.compile(r"(?:到|至|在)((?:20|19)\d\d)年|((?:20|19)\d\d)年
 _PLAN_PERIODS = {"十一五": 2010, "十二五": 2015, "十三五": 2020, "十四五": 2025, "十五五": 2030}
 _PERIOD_END_RE = re.compile(r"[“\"]?(十[一二三四五]五)[”\"]?(?:期末|末|时期末)")
 _TARGET_LIST_RE = re.compile(r"预期目标|主要目标|目标是|目标为")
-_INHERIT_RE = re.compile(r"^(?:同比|比上年|较上年|年均|其中)?$")
+_INHERIT_RE = re.compile(r"^(?:同比|比上年|较上年|比去年|较去年|比上一年|年均|其中)?$")
 
 
 @lru_cache(maxsize=1)
