@@ -352,20 +352,30 @@ def _report_start(text: str) -> int:
 _LINE_BREAK = re.compile(r"\n(?:[ \t]*\n)*[ \t]*(?=\S)")
 _CLOSING = frozenset(",;:!?)。、」』》%")
 _UNITS = frozenset("万亿千百元个家项条所亩吨人%")
+_CJK_LAST = re.compile(r"[\u4e00-\u9fff]$")
+_CJK_FIRST = re.compile(r"[\u4e00-\u9fff]")
+# 一、 (一) 第一 1. 1、 一是: how a heading or a list item opens.
+_HEADING_OPENING = re.compile(r"\s*(?:[一二三四五六七八九十]+[、.是]|[(（][一二三四五六七八九十\d]+[)）]|第[一二三四五六七八九十]|\d{1,2}[、.．])")
 _NUMBER_AT_END = re.compile(r"(?:\d\.?|[〇零一二两三四五六七八九十百千万亿]{2})$")
 
 
-def _cuts_sentence(line: str, following: str) -> bool:
-    """Whether a break between `line` (without its trailing spaces) and the character `following` splits a sentence."""
+def _cuts_sentence(line: str, next_line: str) -> bool:
+    """Whether a break between `line` (without its trailing spaces) and `next_line` (its first characters)
+    splits a sentence."""
     if not line.strip():
         return False
+    following = next_line[:1]
     if following in _CLOSING or line.count("(") > line.count(")") or line.count("《") > line.count("》"):
         return True
     # A unit after a number; a short line ending in a numeral is a heading (三), not a cut number.
     if following in _UNITS:
         number = _NUMBER_AT_END.search(line)
-        return bool(number and (number.group()[0].isdigit() or len(line) >= 8))
-    return False
+        if number and (number.group()[0].isdigit() or len(line) >= 8):
+            return True
+    # A paragraph of 60 characters that stops on a word, before words that open no heading, was cut by
+    # the page (…在雄安新区新建省\n级外贸转型升级示范基地25家。): headings are short.
+    return len(line) >= 60 and _CJK_LAST.search(line) is not None and _CJK_FIRST.match(next_line) is not None \
+        and not _HEADING_OPENING.match(line) and not _HEADING_OPENING.match(next_line)
 
 
 def join_broken_lines(text: str) -> str:
@@ -381,7 +391,7 @@ def join_broken_lines(text: str) -> str:
     for m in _LINE_BREAK.finditer(text):
         line_start = text.rfind("\n", 0, m.start()) + 1
         line = text[line_start : m.start()].rstrip(" \t")
-        if _cuts_sentence(line, text[m.end()]):
+        if _cuts_sentence(line, text[m.end():m.end() + 8]):
             pieces.append(text[copied : line_start + len(line)])
             copied = m.end()
     if not pieces:

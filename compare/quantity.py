@@ -224,7 +224,7 @@ _NUMERAL_WORDS = re.compile(
     "|两个确立|两个维护|四个意识|四个自信|三公|一号|十大|百强|五年规划|三中全会|四中全会|五中全会|二中全会|六中全会|七中全会"
     "|一中全会|全会|一次会议|二次会议|三次会议|四次会议|五次会议|六次会议|七次会议|一期|二期|三期|一轮|一手|一环|一带|两翼|一核|多点"
     "|个五年|五年计划|几十|几百|几千|几万|数十|数百|数千|数万|十几"
-    "|八项规定|[三四五]位一体|[一二三四五两]年(?:行动|目标|规划)|[两三双]位数|[一二三四五]类(?:及以上|以上|水|断面)|两个大局|零部件|[二三四五六七八九十]部门"
+    "|八项规定|[三四五]位一体|[一二三四五两]年(?:行动|目标|规划)|五项原则|[两三双]位数|[一二三四五]类(?:及以上|以上|水|断面)|两个大局|零部件|[二三四五六七八九十]部门"
     # 市县乡村四级, 三级消协组织: tiers of an organisation, not a count promised.
     "|[二三四五六]级(?![以左上])(?=[\u4e00-\u9fff])"
     # 三次产业 (the three sectors), 二、三次管网 (secondary and tertiary networks), 二次创业 and 二次供水
@@ -341,8 +341,8 @@ def _is_not_a_quantity(clause: str, m: re.Match) -> bool:
         return True
     if prev in ("", "(", "（", "[", "【", "〔") and _CLOSING_PAREN.match(nxt):  # (四), footnote markers [41] 〔1〕
         return True
-    # Anniversaries (成立75周年) count years since an event; they commit to nothing.
-    if unit == "周年":
+    # Anniversaries (成立75周年) count years since an event; they commit to nothing. 二单元 is a unit's name.
+    if unit == "周年" or unit == "单" and clause[end:end + 1] == "元":
         return True
     # 经二路, 纬十三路, 北环北二路, 106路公交: the name of a road or a bus route, unless a verb opening
     # routes comes before (开通3路公交).
