@@ -25,7 +25,7 @@ def test_join_keeps_breaks_that_end_a_sentence_with_their_spaces():
 
 
 def test_join_mends_a_long_paragraph_cut_on_a_word_but_not_a_heading():
-    body = "推进沿海经济带发展，支持在雄安新区、廊坊临空经济区和各开发区建设一批外贸平台，培育外贸综合服务企业，"
+    body = "推进沿海经济带发展，支持在雄安新区、廊坊临空经济区和各开发区建设一批外贸平台，培育外贸综合服务企业，扩大进出口规模，"
     assert join_broken_lines(body + "新建省\n级外贸转型升级示范基地25家。") == body + "新建省级外贸转型升级示范基地25家。"
     heading = "(一)坚持稳中求进、以进促稳、先立后破，统筹推进经济社会各项工作，巩固和增强经济回升向好态势，推动高质量发展"
     assert join_broken_lines(heading + "\n全面贯彻新发展理念。") == heading + "\n全面贯彻新发展理念。"
