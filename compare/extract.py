@@ -75,7 +75,9 @@ _ACTION_VERBS = (
     "促进 保障 稳定 扶持 整治 修复 开工 竣工 投用 投产 新增 增加 降低 减少 压减 控制 确保 力争 努力 全面 全覆盖 持续 "
     "继续 坚持 巩固 规划 筹建 申报 创成 引导 培养 设置 配套 升级 整合 试点 探索 部署 组织 举行 召开 办好 做好 抓好 建好 "
     "统筹 谋划 布局 推广 普及 更新 改善 防范 化解 规范 保护 夯实 拓展 壮大 畅通 守住 筑牢 兜牢 严格 打击 推出 招引 "
-    "延伸 提速 补齐 织密 用好 管好 守好 擦亮"
+    "延伸 提速 补齐 织密 用好 管好 守好 擦亮 "
+    "加大 增强 发挥 拓宽 丰富 释放 开发 严查 筹办 增设 贯彻 弘扬 维护 打好 打赢 抓实 做实 做优 做强 做大 提振 激发 "
+    "盘活 营造 争创 加速 执行 实行 落细 用活"
 ).split()
 _ACTION_RE = re.compile("|".join(sorted(_ACTION_VERBS, key=len, reverse=True)))
 
@@ -382,12 +384,18 @@ def _future_year_opening(clause: str, year: int | None) -> int | None:
     return int(m.group(1)) if m and year is not None and int(m.group(1)) > year else None
 
 
+_COMMITMENT_LEAD = re.compile(r"(?:我们|今年|全年|明年)?(?:要|将|必须|还要)?(?!的)")
+
+
 def _is_commitment(clause: str) -> bool:
     """A plan clause without a number that commits to an action."""
     if len(clause) < 5 or len(clause) > 80:
         return False
-    m = _ACTION_RE.search(clause[:6])
-    return bool(m)
+    if clause[:1] == "这":
+        return False  # 这是增强农业发展后劲的一项重要措施: a comment on what was said
+    # 我们要深入贯彻…, 今年将加快…: who and when come before the verb.
+    lead = _COMMITMENT_LEAD.match(clause).end() if clause[:1] in "我今全明要将必还" else 0
+    return _ACTION_RE.search(clause, lead, lead + 6) is not None
 
 
 def _shares(indicator: str, n: int | None) -> list[str] | None:

@@ -31,3 +31,18 @@ def test_a_programme_is_its_own_key_and_ordinals_are_not_indicators():
 def test_the_speech_outline_is_no_commitment():
     rows = targets_from_text("今年重点抓好以下七个方面工作。推进四个方面的改革。", year=2024).to_dicts()
     assert [r["text"] for r in rows if r["value"] is None] == ["推进四个方面的改革"]
+
+
+@pytest.mark.parametrize(("clause", "is_row"), [
+    ("增设口岸免税店", True),
+    ("加大高端人才引进力度", True),
+    ("充分发挥环京津区位优势", True),
+    ("我们要深入贯彻对台工作大政方针", True),     # who and when come before the verb
+    ("今年将加快建设新城区", True),
+    ("这是增强农业发展后劲的一项重要措施", False),  # a comment, not a commitment
+    ("今年的基本建设工程遇到了物资供应的困难", False),
+    ("人民勤劳而智慧", False),
+])
+def test_a_plan_clause_that_commits_to_an_action_is_a_row(clause, is_row):
+    rows = targets_from_text(f"二、2024年工作任务\n{clause}。", year=2024).to_dicts()
+    assert any(r["text"] == clause and r["value"] is None for r in rows) == is_row
