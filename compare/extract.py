@@ -583,7 +583,7 @@ class _ClauseReading(NamedTuple):
 
 # A fifth of the clauses of the corpus occur in more than one report (坚持稳中求进工作总基调, the same
 # goals year after year): each distinct clause is read once per process.
-@lru_cache(maxsize=1 << 17)
+@lru_cache(maxsize=1 << 15)
 def _read_clause(ctext: str) -> _ClauseReading | None:
     """The reading of a clause of a sentence that may hold quantities; None when it holds none.
 
@@ -606,7 +606,7 @@ def _read_clause(ctext: str) -> _ClauseReading | None:
         tuple(_direction(ctext, q.start) for q in quantities), modality.group() if modality else None)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 15)
 def _read_commitment(ctext: str) -> tuple[str, str, str | None]:
     """A commitment without a number: (what it is about, its key, its firmness word)."""
     indicator = _clean_indicator(ctext) or ctext
