@@ -321,6 +321,24 @@ _PROGRAMME_END = re.compile(r"(?:行动|工程|计划|项目|平台|体系|中�
 _CHANGE_VERB_OPENING = re.compile(r"(?:不断|逐步|稳步|大力|持续)?(?:提高|提升|降低|增加|扩大|稳定|减少|控制|保持|做大|壮大)")
 
 
+_TARGET_WORDS_AT_END = re.compile(r"的?(?:宏观调控|主要|预期|增长)*(?:目标|指标)(?:是|为|定为)?$")
+
+
+def _target_subject(clause: str) -> tuple[str, str] | None:
+    """What a clause without a number sets a target for, when it names a known indicator and ends on
+    目标 (今年经济增长速度的宏观调控目标 -> 经济增长速度, key 国内生产总值); None otherwise.
+
+    >>> _target_subject("今年经济增长速度的宏观调控目标"), _target_subject("综合分析各方面的条件")
+    (('经济增长速度', '国内生产总值'), None)
+    """
+    if not _TARGET_WORDS_AT_END.search(clause):
+        return None
+    key = _known_key(_light_clean(clause))
+    if key is None:
+        return None
+    return _clean_indicator(_TARGET_WORDS_AT_END.sub("", clause)) or key, key
+
+
 def _known_key(text: str) -> str | None:
     """The key of the longest synonym contained in text, or None."""
     key = indicator_key(text)
@@ -632,6 +650,7 @@ def _target_rows(report: Any) -> list[list]:
         default_deadline = _section_deadline(sentence.section, year) or year if plan else None
         named_deadline = None
         previous_indicator: tuple[str, str | None] | None = None
+        subject_before: str | None = None  # the clause just before, when it held no number
         # Per clause of this sentence that named its indicators: (its quantities, the indicators of its rows).
         named_before: list[tuple[int, list[tuple[str, str | None]]]] = []
         clauses = split_clauses(sentence.text, sentence.start)
@@ -657,6 +676,7 @@ def _target_rows(report: Any) -> list[list]:
             # Rows are [id, *sentence_columns, ctext, <what the row measures>, modality, deadline, restates,
             # raw, start, end, period]; restates is filled in by _mark_restatements.
             if reading is None:
+                subject_before = ctext
                 if plan and _is_qualitative(ctext, target_list):
                     indicator, key, modality = _read_commitment(ctext)
                     rows.append([row_id(ctext, occurrence, 0), *sentence_columns, ctext, indicator, key, None,
@@ -681,6 +701,10 @@ def _target_rows(report: Any) -> list[list]:
                         indicators[k], keys[k] = indicators[k - 1], keys[k - 1]
                     elif previous_indicator:
                         indicators[k], keys[k] = previous_indicator
+                    elif subject_before and (subject := _target_subject(subject_before)):
+                        # 今年经济增长速度的宏观调控目标，定为百分之八至九: the clause before names it.
+                        indicators[k], keys[k] = subject
+            subject_before = None
             index = 0
             emitted: list[tuple[str, str | None]] = []  # this clause's (indicator, key) pairs, in order
             for k, q in enumerate(quantities):

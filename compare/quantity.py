@@ -527,11 +527,16 @@ def find_quantities(clause: str) -> list[Quantity]:
             comparator = "="
             if m.group("approx1") or m.group("approx2"):
                 comparator = ">"
-        # A range: 6%-6.5%, 6-7万人, 8000万至1亿元.
+        # A range: 6%-6.5%, 6-7万人, 8000万至1亿元; 百分之八至九 and 百分之八至百分之九 are 8-9%.
         if share is None and i < len(matches):
             sep = _RANGE_SEP_RE.match(clause, end)
             nxt = matches[i]
-            if sep and nxt.start() == sep.end() and not m.group("pct") \
+            if sep and nxt.start() == sep.end() and m.group("pct") and not (nxt.group("unit") or nxt.group("mag")):
+                high = _value_of(nxt)
+                if high is not None and high > value:
+                    value_high, comparator, end = high, "range", nxt.end()
+                    i += 1
+            elif sep and nxt.start() == sep.end() and not m.group("pct") \
                     and not _is_not_a_quantity(clause, nxt) and not (m.group("approx1") or m.group("approx2")):
                 high = _value_of(nxt)
                 sep_word = sep.group().strip()
