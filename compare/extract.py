@@ -178,13 +178,19 @@ def indicator_key(indicator: str | None) -> str | None:
     if indicator in exact:
         return exact[indicator]
     # A share of an indicator (占全市生产总值的比重, 相当于生产总值的比例) is not the indicator itself.
+    keys = _synonym_keys()
     found = [m.group(1) for m in _synonym_finder().finditer(indicator)
-             if not _SHARE_BEFORE.search(indicator, 0, m.start()) and not _SHARE_AFTER.match(indicator, m.start() + len(m.group(1)))]
-    return _synonym_keys()[max(found, key=len)] if found else indicator
+             if not _SHARE_BEFORE.search(indicator, 0, m.start()) and not _SHARE_AFTER.match(indicator, m.start() + len(m.group(1)))
+             and not (keys[m.group(1)] in _PER_UNIT_BASES and _PER_UNIT_BEFORE.search(indicator, 0, m.start()))]
+    return keys[max(found, key=len)] if found else indicator
 
 
 _SHARE_BEFORE = re.compile(r"(?:占|相当于)[^，,]{0,4}$")
-_SHARE_AFTER = re.compile(r"的?(?:比重|比例|占比|贡献率|贡献)")
+# 单位国内生产总值用水量 and 万元生产总值能耗 measure water and energy per unit of output, not output
+# (but 全民所有制单位固定资产投资 is investment: there 单位 means the units that invest).
+_PER_UNIT_BEFORE = re.compile(r"(?:单位|万元)(?:国内|地区|全市|全省|全区|全县)?$")
+_PER_UNIT_BASES = frozenset(("国内生产总值", "规模以上工业增加值", "工业增加值"))
+_SHARE_AFTER = re.compile(r"中?的?(?:比重|比例|占比|贡献率|贡献)")
 
 
 @lru_cache(maxsize=1)
