@@ -294,7 +294,7 @@ def _indicator_for(clause: str, quantities: list[Quantity], k: int) -> tuple[str
     if _TARGET_PREFIX_HINT.search(segment) and _known_key(segment):
         return _clean_indicator(segment) or before, _known_key(segment)
     right = quantities[k + 1].start if k + 1 < len(quantities) else len(clause)
-    after = clause[q.end:right]
+    after = _UNIT_ALTERNATIVE.sub("", clause[q.end:right], count=1)  # 7万套(间)保障性租赁住房
     after = _LIST_JOINERS.split(after)[0] if k + 1 < len(quantities) else after
     after = _clean_indicator(after) or before
     return after, indicator_key(after)
@@ -519,6 +519,7 @@ def _is_list(clause: str, quantities: list[Quantity]) -> bool:
     return all(clause[a.end:b.start].strip() in _LIST_GAPS for a, b in zip(quantities, quantities[1:]))
 
 
+_UNIT_ALTERNATIVE = re.compile(r"^[(（][^)）]{1,3}[)）]")
 _ITEM_JOINERS = frozenset("、和及与")
 _LIST_GAPS = frozenset(("、", "和", "及", "与", ",", "，"))
 
