@@ -17,7 +17,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Callable, NamedTuple
+from bisect import bisect_right
+from typing import Any, Callable, NamedTuple, Sequence
 
 from compare.quantity import Quantity, could_hold_quantity, find_quantities
 from compare.segment import segment_report, split_clauses
@@ -351,13 +352,26 @@ def _known_key(text: str) -> str | None:
     return key if key != text else None
 
 
-def _direction(clause: str, pos: int) -> str | None:
-    before = clause[:pos]
-    up = [m.end() for m in _UP.finditer(before)]
-    down = [m.end() for m in _DOWN.finditer(before)]
-    if not up and not down:
-        return None
-    return "up" if max(up, default=-1) > max(down, default=-1) else "down"
+def _directions(clause: str, quantities: Sequence[Quantity]) -> tuple[str | None, ...]:
+    """For each quantity, the direction of the last verb of change before it: up (增长), down (下降) or None.
+
+    The verbs are found once per clause, so a clause of thousands of figures stays linear.
+
+    >>> _directions("增长5%，下降3%", find_quantities("增长5%，下降3%"))
+    ('up', 'down')
+    """
+    ups = [m.end() for m in _UP.finditer(clause)]
+    downs = [m.end() for m in _DOWN.finditer(clause)]
+    if not ups and not downs:
+        return (None,) * len(quantities)
+    out = []
+    for q in quantities:
+        up, down = bisect_right(ups, q.start), bisect_right(downs, q.start)  # verbs that end before it
+        if not up and not down:
+            out.append(None)
+        else:
+            out.append("up" if (ups[up - 1] if up else -1) > (downs[down - 1] if down else -1) else "down")
+    return tuple(out)
 
 
 def _deadline_in(text: str) -> int | None:
@@ -539,10 +553,16 @@ def _row_ids(place: str, year: int) -> Callable[[str, int, int], str]:
     True
     """
     report_state = hashlib.blake2b(f"{place}\x1f{year}\x1f".encode(), digest_size=8)
+    clause_state: list = [None, None]  # (clause, occurrence) and its hash state: a clause's rows come together
 
     def row_id(clause: str, occurrence: int, index: int) -> str:
-        state = report_state.copy()
-        state.update(f"{clause}\x1f{occurrence}\x1f{index}".encode())
+        if clause_state[0] != (clause, occurrence):
+            # The clause is hashed once for all its rows: a clause of thousands of figures stays linear.
+            state = report_state.copy()
+            state.update(f"{clause}\x1f{occurrence}\x1f".encode())
+            clause_state[:] = [(clause, occurrence), state]
+        state = clause_state[1].copy()
+        state.update(str(index).encode())
         return state.hexdigest()
 
     return row_id
@@ -628,7 +648,7 @@ def _read_clause(ctext: str) -> _ClauseReading | None:
     return _ClauseReading(
         tuple(quantities), tuple(ind for ind, _ in named), tuple(key for _, key in named),
         all(_names_nothing(ind) for ind, _ in named), len(quantities) > 1 and _is_list(ctext, quantities),
-        tuple(_direction(ctext, q.start) for q in quantities), modality.group() if modality else None)
+        _directions(ctext, quantities), modality.group() if modality else None)
 
 
 @lru_cache(maxsize=1 << 15)

@@ -270,16 +270,21 @@ _QUOTE_OPENING = re.compile(r'[“《"「]')
 
 
 def _in_quotes(clause: str, pos: int) -> bool:
-    """True when pos lies inside “…” or 《…》 (slogans, plan and document names)."""
-    if not _QUOTE_OPENING.search(clause, 0, pos):
+    """True when pos lies inside “…” or 《…》 (slogans, plan and document names).
+
+    Only the 200 characters before pos are looked at: a slogan or a title is shorter, and a clause
+    of thousands of figures (a table the page flattened) stays linear.
+    """
+    window = max(0, pos - 200)
+    if not _QUOTE_OPENING.search(clause, window, pos):
         return False  # most clauses quote nothing
     for open_, close in (("“", "”"), ("《", "》"), ('"', '"'), ("「", "」")):
         if open_ == close:
-            if clause.count(open_, 0, pos) % 2 == 1:
+            if clause.count(open_, window, pos) % 2 == 1:
                 return True
             continue
-        left = clause.rfind(open_, 0, pos)
-        if left != -1 and clause.rfind(close, 0, pos) < left:
+        left = clause.rfind(open_, window, pos)
+        if left != -1 and clause.rfind(close, window, pos) < left:
             return True
     return False
 
