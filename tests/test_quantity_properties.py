@@ -257,4 +257,3 @@ def test_find_quantities_offsets_point_at_raw(text):
 def test_squeeze_example():
     assert squeeze("增长 ５％\n") == "增长5%"
     assert re.fullmatch(r"\S*", squeeze("a\u200bb"))
-
