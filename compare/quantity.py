@@ -392,7 +392,8 @@ def _is_not_a_quantity(clause: str, m: re.Match) -> bool:
                     or _CODE_WORD_AFTER.match(after):
                 return True
         # An item number glued to its item (a list flattened by the web page: 9推进全民健身中心建设).
-        if start == 0 and unit is None and not m.group("mag") and len(num) <= 2 and _CJK.match(nxt):
+        if start == 0 and unit is None and not m.group("mag") and len(num) <= 2 and _CJK.match(nxt) \
+                and nxt not in "至到":  # 6至7个 opens a range
             return True
         # Month ranges: 1-6月, 1至5月.
         if _MONTH_RANGE_AFTER.match(after) and len(plain) <= 2:
