@@ -477,6 +477,22 @@ def _shares(indicator: str, n: int | None) -> list[str] | None:
     return [_with_tail(p, tail) for p in parts[:-1]] + [last]
 
 
+def _shares_repeated(indicator: str, quantities: Sequence[Quantity]) -> list[str] | None:
+    """The share of each figure when a distributive clause gives each share one figure of every kind,
+    kind by kind (42000元和22000元、增长5%和7%: 城镇, 农村, 城镇, 农村); None when it does not.
+
+    >>> _shares_repeated("城镇和农村居民收入", find_quantities("达到42000元和22000元、增长5%和7%"))
+    ['城镇居民收入', '农村居民收入', '城镇居民收入', '农村居民收入']
+    """
+    n = len(quantities)
+    for size in (2, 3):
+        if n > size and n % size == 0:
+            shares = _shares(indicator, size)
+            if shares and all(quantities[i].unit == quantities[i - i % size].unit for i in range(n)):
+                return [shares[i % size] for i in range(n)]
+    return None
+
+
 # Measures a list of shares has in common, written once after the last share (longest first).
 _MEASURE_AT_END = re.compile("(?:居民人均可支配收入|人均可支配收入|可支配收入|人均纯收入|纯收入|增加值|普及率|覆盖率|达标率|利用率|"
                              "处理率|完成率|排放量|产量|产值|总额|收入|投资|增速)$")
@@ -738,6 +754,9 @@ def _target_rows(report: Any) -> list[list]:
                 shares = [indicators[k]]
                 if distributive:
                     split = _shares(indicators[k], len(quantities)) if "分别" in ctext else None
+                    if split is None and "分别" in ctext and len(quantities) <= 12:
+                        # 城镇和农村居民收入分别达到42000元和22000元、增长5%和7%: a figure per share, twice.
+                        split = _shares_repeated(indicators[k], quantities)
                     if split:
                         shares = [split[k]]
                     elif len(quantities) == 1 and (each or _EACH_BY.search(ctext, 0, q.start)):
