@@ -714,7 +714,11 @@ def _target_rows(report: Any) -> list[list]:
         for clause, ctext, reading in zip(clauses, ctexts, readings):
             occurrence = seen_clauses.get(ctext, 0)
             seen_clauses[ctext] = occurrence + 1
-            named_deadline = _deadline_in(ctext) or (plan and _future_year_opening(ctext, year)) or named_deadline
+            # A year before the report's (1953年到1978年的二十六年间) is history, not a due year.
+            named = _deadline_in(ctext)
+            if named is not None and year is not None and named < year:
+                named = None
+            named_deadline = named or (plan and _future_year_opening(ctext, year)) or named_deadline
             deadline = named_deadline or default_deadline
             # Rows are [id, *sentence_columns, ctext, <what the row measures>, modality, deadline, restates,
             # raw, start, end, period]; restates is filled in by _mark_restatements.

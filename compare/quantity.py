@@ -414,7 +414,7 @@ def _is_not_a_quantity(clause: str, m: re.Match) -> bool:
             if ws < m.end("num") and we > start:
                 return True
         # 这五年, 是改革开放持续深化的五年: the span a speech looks back on, not a duration it states.
-        if unit == "年" and not clause[end:].strip() and (prev in ("这", "的") or clause.startswith(("是", "这", "将是"))):
+        if unit == "年" and not clause[end:].strip() and (prev in ("这", "的", "性") or clause.startswith(("是", "这", "将是"))):
             return True  # 是继往开来、承上启下的重要五年
         # A bare Chinese numeral needs a unit or magnitude to be a quantity,
         # and 一 alone is usually the article "a".

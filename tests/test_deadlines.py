@@ -27,3 +27,9 @@ def test_next_five_years_heading():
     text = "二、今后五年工作任务\n新建学校20所。\n"
     (row,) = [r for r in targets_from_text(text, year=2022).to_dicts() if r["value"] is not None]
     assert row["deadline"] == 2026
+
+
+def test_a_year_before_the_report_is_history_not_a_due_year():
+    text = "二、1985年的主要任务\n工业生产要远远超过1953年到1978年平均每年增长8%的速度。\n"
+    (row,) = [r for r in targets_from_text(text, year=1985).to_dicts() if r["unit"] == "%"]
+    assert row["part"] == "plan" and row["deadline"] == 1985
