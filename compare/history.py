@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
+from compare.extract import canonical_keys
 from compare.match import match_targets
 
 __all__ = ["reports_by_year", "years_to_compare", "lineages", "paired_ids", "history_records", "year_cells",
@@ -83,6 +84,10 @@ def lineages(tables: dict[int, Any], diffs: dict[tuple[int, int], dict] | None =
     plans = {y: _plan_rows(tables[y]) for y in years}
     chains: list[list[tuple[int, dict]]] = []
     open_chain: dict[str, int] = {}  # row id in the latest year -> chain index
+    # A known indicator's target that a year leaves out (national 2002 states no GDP target) resumes
+    # its lineage when it comes back: (key, unit) -> the chain that ended last with it.
+    known = canonical_keys()
+    resumable: dict[tuple[str, str | None], int] = {}
     for k, year in enumerate(years):
         links: dict[str, str] = {}
         if k:
@@ -93,16 +98,27 @@ def lineages(tables: dict[int, Any], diffs: dict[tuple[int, int], dict] | None =
                 links = paired_ids(diffs[pair])
             else:
                 links = _matched_ids(plans[years[k - 1]], plans[year])
+        linked = set(links.values())
+        for old_id, chain in open_chain.items():  # no row of this year continues it: it may come back
+            last = chains[chain][-1][1]
+            if old_id not in linked and last["value"] is not None and last["indicator_key"] in known:
+                resumable[_resume_key(last, known)] = chain
         next_open: dict[str, int] = {}
         for row in plans[year]:
             chain = open_chain.get(links.get(row["id"], ""))
             if chain is None:
-                chain = len(chains)
-                chains.append([])
+                chain = resumable.pop(_resume_key(row, known), None) if row["value"] is not None else None
+                if chain is None:
+                    chain = len(chains)
+                    chains.append([])
             chains[chain].append((year, row))
             next_open[row["id"]] = chain
         open_chain = next_open
     return chains
+
+
+def _resume_key(row: dict, known: frozenset[str]) -> tuple[str, str | None] | None:
+    return (row["indicator_key"], row["unit"]) if row["indicator_key"] in known else None
 
 
 def paired_ids(diff: dict) -> dict[str, str]:
@@ -145,7 +161,6 @@ def history_records(tables: dict[int, Any], *, indicator: str | None = None, num
     Arguments as for ``history_table``."""
     out = []
     for n, chain in enumerate(lineages(tables, diffs, pairs=pairs)):
-        first = chain[0][1]
         numeric = [(y, r["value"] if r["value_high"] is None else (r["value"] + r["value_high"]) / 2)
                    for y, r in chain if r["value"] is not None]
         if numeric_only and not numeric:
@@ -154,7 +169,9 @@ def history_records(tables: dict[int, Any], *, indicator: str | None = None, num
                                  or indicator in r["text"] for _, r in chain):
             continue
         unit = next((r["unit"] for _, r in chain if r["unit"]), None)
-        out.append({"lineage": n, "indicator": first["indicator"], "indicator_key": first["indicator_key"],
+        # Named as the latest year names it (国民生产总值 in 1992, 国内生产总值 since), like its text.
+        latest = chain[-1][1]
+        out.append({"lineage": n, "indicator": latest["indicator"], "indicator_key": latest["indicator_key"],
                     "unit": unit, "first_year": chain[0][0], "last_year": chain[-1][0], "years_present": len(chain),
                     "text": chain[-1][1]["text"], "ids": [r["id"] for _, r in chain],
                     "values": [{"year": y, "value": v} for y, v in numeric], "chain": chain})

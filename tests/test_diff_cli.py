@@ -143,6 +143,8 @@ def test_history_lineage_of_gdp(tmp_path):
     lineages = json.loads(result.stdout)
     gdp = next(l for l in lineages if l["indicator_key"] == "国内生产总值" and l["2008"] and l["2016"])
     assert [gdp[str(y)] for y in (2008, 2012, 2015, 2016)] == ["8%左右", "7.5%", "7%左右", "6.5–7%"]
+    # One lineage across the years that state no GDP target (2000, 2002): 1999 and 2003 are in it too.
+    assert gdp["1999"] == "7%左右" and gdp["2003"] == "7%左右" and gdp["2025"] == "5%左右"
     out = tmp_path / "h.csv"
     assert run("history", "--corpus", corpus, "--place", "中华人民共和国", "-o", out).exit_code == 0
     assert "2008" in out.read_text(encoding="utf-8").splitlines()[0]

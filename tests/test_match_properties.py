@@ -81,3 +81,22 @@ def test_reordering_paragraphs_changes_no_pair(seed):
     diff = diff_tables(a, b, outcomes=False)
     assert {c["status"] for c in diff["changes"]} == {"continued"}
     assert all(c["old"]["text"] == c["new"]["text"] for c in diff["changes"])
+
+
+def test_a_lineage_resumes_after_a_year_without_its_target():
+    """A known indicator's target that one year leaves out continues its lineage when it returns;
+    an indicator the project does not know (its own key) starts a new one."""
+    from compare.extract import targets_from_text
+    from compare.history import lineages
+
+    def table(text: str, year: int):
+        return targets_from_text(f"二、{year}年工作任务\n{text}。", year=year)
+
+    tables = {2021: table("国内生产总值增长6%以上，新建碧道20公里", 2021),
+              2022: table("稳定宏观经济大盘", 2022),
+              2023: table("国内生产总值增长5%左右，新建碧道30公里", 2023)}
+    chains = [[(y, r["indicator_key"], r["value"]) for y, r in chain if r["value"] is not None]
+              for chain in lineages(tables)]
+    gdp = [c for c in chains if c and c[0][1] == "国内生产总值"]
+    assert gdp == [[(2021, "国内生产总值", 6.0), (2023, "国内生产总值", 5.0)]]
+    assert sum(1 for c in chains if c and c[0][1] == "碧道") == 2
