@@ -84,6 +84,11 @@ _REVIEW_CUE = re.compile(
     r"过去(?:的)?一年|过去五年|五年来|一年来|去年|上年|刚刚过去|已经|累计|回顾|比上年|同比|较上年|完成了|实现了|取得了|达到了|增长了|下降了|提高了|"
     r"预计全年|初步核算|年均增长"
 )
+# The review cues that speak of the past whatever the section (not 比上年, 同比, 年均增长, 累计).
+_PAST_CUE = re.compile(
+    r"过去(?:的)?一年|过去五年|五年来|一年来|去年|刚刚过去|已经|回顾|完成了|实现了|取得了|达到了|增长了|下降了|提高了|"
+    r"预计全年|初步核算"
+)
 _PLAN_CUE = re.compile(r"今年|明年|力争|确保|争取|预期目标|主要目标|目标是|计划|拟|努力|务必|推动|推进|加快")
 _PAST_YEAR = re.compile(r"(?:^|[^\d])((?:19|20)\d\d)年")
 
@@ -107,6 +112,15 @@ def heading_part(heading: str, year: int | None) -> str | None:
     if _PLAN_HEADING.search(heading):
         return "plan"
     return None
+
+
+def _opens_with_past_year(sentence: str, year: int | None) -> bool:
+    """Whether a sentence opens by naming a year before `year` (2023年，全市生产总值…), not a due year."""
+    head = sentence[:12]
+    if year is None or "年" not in head:
+        return False
+    years = [int(y) for y in _PAST_YEAR.findall(head)]
+    return bool(years) and max(years) < year and not _DEADLINE_YEAR.search(sentence[:14])
 
 
 def _wording_part(sentence: str, year: int | None) -> str | None:
@@ -242,6 +256,10 @@ def segment_report(text: str, year: int | None = None) -> list[Sentence]:
                 elif wording == "plan" or "今年" in sent or "明年" in sent:
                     mode = None
                 if has_headings and section_part == "plan":
+                    # Under a plan heading, 比上年, 同比, 年均增长 and 累计 alone state targets too
+                    # (地区生产总值年均增长5%, 支出比上年增加1.2万亿元); the past needs a stronger cue.
+                    if wording == "review" and not _PAST_CUE.search(sent) and not _opens_with_past_year(sent, year):
+                        wording = None
                     part = "review" if wording == "review" or mode == "review" else "plan"
                 elif has_headings:  # before the first heading that says which part it opens
                     part = "review" if wording == "review" else "other"
