@@ -48,7 +48,7 @@ def test_sentences_parts_sections_and_periods():
         ("去年增长3%。", 65, 72, "review", plan, "year"),
         ("(一)加强建设。", 75, 83, "plan", plan_1, "year"),
         ("推进五年规划。", 83, 90, "plan", plan_1, "year"),
-        ("累计完成10项", 90, 97, "review", plan_1, "multi"),
+        ("累计完成10项", 90, 97, "plan", plan_1, "multi"),  # 累计 alone: a target under a plan heading
     ]
 
 
