@@ -288,8 +288,9 @@ def _indicator_for(clause: str, quantities: list[Quantity], k: int) -> tuple[str
     # 建设29个研究基地、42个创新中心: words then a joiner between two numbers close the item of the first,
     # so the noun of each of them comes after it.
     following = clause[q.end:quantities[k + 1].start] if k + 1 < len(quantities) else ""
+    # 实施城东污水厂、滨河公园等12个重点项目: the words before 等 are examples of what the number counts.
     number_first = (len(segment) > 2 and segment[-1] in _ITEM_JOINERS and k > 0) \
-        or (len(following) > 2 and following[-1] in _ITEM_JOINERS)
+        or (len(following) > 2 and following[-1] in _ITEM_JOINERS) or segment.endswith("等")
     if len(before) >= 2 and not (noun_after and k) and not number_first:
         return before, _known_key(_light_clean(segment)) or indicator_key(before)
     if _TARGET_PREFIX_HINT.search(segment) and _known_key(segment):
