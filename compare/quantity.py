@@ -29,6 +29,9 @@ _LATIN_OR_PLUS_BEFORE = re.compile(r"[A-Za-z+]")
 _HEADING_MARK_AFTER = re.compile(r"[、.．]")
 _CLOSING_PAREN = re.compile(r"[)）\]】〕]")
 _YEAR_DIGITS = re.compile(r"(1[89]|20)\d\d")
+# A threshold (以上, or 超/过 before the number) and then, close after, what is counted; 总投资14.1亿元的
+# 技改项目 is the projects' total, and 农村/乡村 are not villages counted.
+_CLASS_AFTER = re.compile(r"(以上|及以上)?的?[\u4e00-\u9fff]{0,5}?(项目|企业|集群|台阶|单品|电商|(?<![农乡])村)")
 _ROUTE_COUNT_BEFORE = re.compile(r"(?:开通|新开|增开|开行|开辟|新增|共|计|[A-Za-z0-9])$")
 _CN_DIGIT_CHARS = frozenset("〇零一二三四五六七八九")
 _RATIO_SIGNS = frozenset(":∶比")  # ：becomes : under NFKC; ∶ (U+2236, RATIO) stays
@@ -349,6 +352,12 @@ def _is_not_a_quantity(clause: str, m: re.Match) -> bool:
     # Anniversaries (成立75周年) count years since an event; they commit to nothing. 二单元 is a unit's name.
     if unit == "周年" or unit == "单" and clause[end:end + 1] == "元":
         return True
+    # 10亿元以上项目, 营收超百亿元企业, 收入10万元以上的村, 迈上万亿元台阶: an amount that names a class
+    # of what is counted, not an amount promised (as 亿元以上项目 is).
+    if unit and unit.endswith("元"):
+        cls = _CLASS_AFTER.match(clause, m.end())
+        if cls and (cls.group(1) or prev in ("超", "过") or cls.group(2) == "台阶"):
+            return True
     # 经二路, 纬十三路, 北环北二路, 106路公交: the name of a road or a bus route, unless a verb opening
     # routes comes before (开通3路公交).
     if unit == "路" and not _ROUTE_COUNT_BEFORE.search(before):
@@ -402,7 +411,7 @@ def _is_not_a_quantity(clause: str, m: re.Match) -> bool:
         if _VERSION_NUMBER.fullmatch(num) and unit is None and not m.group("mag") and prev and not prev.isdigit():
             return True
     else:
-        if _parse_cn_number(num) is None and not (m.group("pct") and num == "百"):
+        if _parse_cn_number(num) is None and not (m.group("pct") and num == "百") and _leading_unit_value(m) is None:
             return True
         if _CN_YEAR_DIGITS.fullmatch(num) and nxt == "年":
             return True  # 二〇二四年
@@ -426,6 +435,18 @@ def _is_not_a_quantity(clause: str, m: re.Match) -> bool:
     return False
 
 
+def _leading_unit_value(m: re.Match) -> float | None:
+    """A numeral that opens with its unit, 一 left out: 百亿元, 千万人次, 百余个, 万余人 (1e10, 1e7, 100, 1e4).
+
+    One character alone counts only before 余/多 (百余个): 每千人口, 万元生产总值 and 千米 are not amounts.
+    """
+    num = m.group("num")
+    if num[0] not in "百千万" or (len(num) == 1 and not m.group("approx1")) or m.group("pct"):
+        return None
+    value = _parse_cn_integer("一" + num)
+    return None if value is None else float(value)
+
+
 def _value_of(m: re.Match) -> float | None:
     num, mag = m.group("num"), m.group("mag")
     if mag in _CN_BIG_UNITS and m.group("approx1") and not num[0].isdigit():
@@ -434,6 +455,8 @@ def _value_of(m: re.Match) -> float | None:
         if whole is not None:
             return float(whole)
     value = 100.0 if (m.group("pct") and num == "百") else parse_number(num)
+    if value is None:
+        value = _leading_unit_value(m)
     if value is None:
         return None
     if mag:
