@@ -192,6 +192,7 @@ _UNITS = sorted("""
 公里 千米 米 吨标准煤 吨 千瓦时 千瓦 兆瓦 瓦 度 斤 公斤 千克 克 辆 台 套 张 间 栋 幢 处 件 床 张床位 名 位 次 场 部 艘 架 头 只
 羽 周年 年 个月 天 小时 分钟 倍 类 大类 级 层 批 篇 册 标箱 吨公里 立方 平方 岁 周 日 微克/立方米 微克每立方米 片 块 辆次 单 份 支 对
 元/吨 元/人 万元 种 门 起 例 人次 场次 千瓦 万千瓦 路 班 趟 列 组 轮 段 亿元 款 眼 平米 千伏 伏 千帕 成 个工作日 工作日
+批次 枚 标准箱 期 届 根
 """.split(), key=len, reverse=True)
 _UNIT_RE = "|".join(re.escape(u) for u in _UNITS)
 
@@ -350,8 +351,8 @@ def _is_not_a_quantity(clause: str, m: re.Match) -> bool:
     if prev in ("", "(", "（", "[", "【", "〔") and _CLOSING_PAREN.match(nxt):  # (四), footnote markers [41] 〔1〕
         return True
     # Anniversaries (成立75周年) count years since an event; they commit to nothing. 二单元 is a unit's name.
-    if unit == "周年" or unit == "单" and clause[end:end + 1] == "元":
-        return True
+    if unit == "周年" or unit == "单" and clause[end:end + 1] == "元" or unit == "期" and clause[end:end + 2] in ("工程", "项目"):
+        return True  # 3期工程 is a phase's name
     # 10亿元以上项目, 营收超百亿元企业, 收入10万元以上的村, 迈上万亿元台阶: an amount that names a class
     # of what is counted, not an amount promised (as 亿元以上项目 is).
     if unit and unit.endswith("元"):
