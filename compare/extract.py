@@ -84,8 +84,8 @@ _ACTION_RE = re.compile("|".join(sorted(_ACTION_VERBS, key=len, reverse=True)))
 
 # Words stripped from the ends of an indicator: verbs, comparators, connectives (tried in this order).
 _LEAD_WORDS = (
-    "今年 全年 明年 力争 确保 争取 努力 力求 务必 基本 全市 全区 全县 全省 全州 全国 我市 我区 我县 我省 "
-    "主要预期目标是 预期目标是 目标是 实现 完成 达到 推动 推进 新建 建成 建设 改造 治理 打造 开展 新增 推动 实施 加快 启动 "
+    "今年 全年 明年 力争 确保 争取 努力 力求 务必 基本 全市 全区 全县 全省 全州 全国 我市 我区 我县 我省 之间 "
+    "主要预期目标是 预期目标是 目标是 实现 完成 达到 推动 推进 新建 建设 改造 治理 打造 开展 新增 推动 实施 加快 启动 "
     "其中 以及 和 与 及 、 并 同时 使 让 把 将 要 共 累计 预计 初步核算 继续 保持 再 全面 新开工 开工 竣工 培育 引进 "
     "安排 拟安排 拟 计划 发展 提供 帮助 支持 完成了 实现了 对标对表 等 的 带动 办好 发放 筹措 筹集 种植 新开通 开通 "
     "淘汰 创建 连续 用 压减 新增 落实 组织 培训 救助 资助 解决 吸纳 转移 建立 设立 开设 搭建 编制 制定 出台 "
@@ -95,7 +95,7 @@ _TAIL_WORDS = (
     "分别 均 同比 比上年 较上年 年均 平均 增长 下降 提高 降低 增加 减少 上涨 涨幅 增幅 降幅 控制在 达到 达 超过 突破 "
     "不低于 不少于 不超过 不高于 至少 低于 少于 不足 大约 约 近 为 是 在 到 了 至 的 实际 名义 保持 稳定在 以上 左右 "
     "和 与 及 、 等 共 累计 新增 新建 建成 提升 下降到 提高到 降到 增至 降至 回落到 回落 稳定 完成 时间 拟按 按 实现 压减 继续 "
-    "比去年 较去年 比上一年 可比 将 再 共有 只有 约有 ?"
+    "比去年 较去年 比上一年 可比 将 再 共有 只有 约有 每人 人均达到 ?"
 ).split()
 
 
@@ -128,15 +128,22 @@ _YEAR_LEAD = r"(?:到|至|在)?(?:19|20)\d\d年(?:底|末)?(?:前|以前)?"
 _ITEM_NUMBER = r"\d{1,2}(?![月日号时点年个小天周期批项届次岁万千亿元])(?=[\u4e00-\u9fff])"
 # 有 ("there are") ends an indicator too (地方有十四个), but not the words 拥有, 所有, 具有, 享有, 占有, 没有.
 _TAIL_HAVE = "有(?<![拥所具享占没持含保]有)"
+# 建成 leads an indicator (建成乡村振兴示范区), but not 建成区 (the built-up area).
+_LEAD_JIANCHENG = "建成(?!区)"
+# 非常规天然气产量2030年达到…: the due year after what is measured.
+_YEAR_TAIL = r"(?:到|至|在)?(?:19|20)\d\d年(?:底|末)?(?:前)?"
 _INDICATOR_CORE = re.compile(
-    f"(?:{_ITEM_NUMBER})?(?:{_word_alternation(_LEAD_WORDS)}|{_YEAR_LEAD})*(.*?)"
-    f"(?:{_word_alternation(_TAIL_WORDS)}|{_TAIL_YAO}|{_TAIL_YOU}|{_TAIL_HAVE})*",
+    f"(?:{_ITEM_NUMBER})?(?:{_word_alternation(_LEAD_WORDS)}|{_YEAR_LEAD}|{_LEAD_JIANCHENG})*(.*?)"
+    f"(?:{_word_alternation(_TAIL_WORDS)}|{_TAIL_YAO}|{_TAIL_YOU}|{_TAIL_HAVE}|{_YEAR_TAIL})*",
+    re.S)
+_TAIL_ONLY = re.compile(
+    f"(?:今年|全年|明年|全市|全区|全县|全省)?(.*?)(?:{_word_alternation(_TAIL_WORDS)}|{_TAIL_YAO}|{_TAIL_YOU}|{_TAIL_HAVE})*",
     re.S)
 _TARGET_PREFIX = re.compile(r"^.*?(?:主要)?(?:预期)?目标(?:是|为)|^.*?(?:要求|任务)是")
 _TARGET_PREFIX_HINT = re.compile(r"目标|要求是|任务是")
 _TARGET_OF = re.compile(r"(?:的)?(?:主要)?(?:预期)?目标(?:是|为).*$")
 
-_DEADLINE_RE = re.compile(r"(?:到|至|在)((?:20|19)\d\d)年|((?:20|19)\d\d)年(?:前|底|末|以前|年底)")
+_DEADLINE_RE = re.compile(r"(?:到|至|在)((?:20|19)\d\d)年|((?:20|19)\d\d)年(?:前|底|末|以前|年底|达到|实现|突破|力争|要)")
 _PLAN_PERIODS = {"十一五": 2010, "十二五": 2015, "十三五": 2020, "十四五": 2025, "十五五": 2030}
 _PERIOD_END_RE = re.compile(r"[“\"]?(十[一二三四五]五)[”\"]?(?:期末|末|时期末)")
 _TARGET_LIST_RE = re.compile(r"预期目标|主要目标|目标是|目标为")
@@ -238,7 +245,7 @@ def _light_clean(text: str) -> str:
     """The words before a number without the target preamble and quotes: where synonyms are looked up."""
     if _TARGET_PREFIX_HINT.search(text):
         text = _TARGET_PREFIX.sub("", text)
-    if text[:1] in _ORDINAL_FIRST:
+    if text[:1] in _ORDINAL_FIRST and not _THREE_SECTORS.match(text):
         text = _ORDINAL_OPENING.sub("", text, count=1)
     return _QUOTES_AND_BRACKETS.sub("", text)
 
@@ -299,6 +306,9 @@ def _indicator_for(clause: str, quantities: list[Quantity], k: int) -> tuple[str
     after = _UNIT_ALTERNATIVE.sub("", clause[q.end:right], count=1)  # 7万套(间)保障性租赁住房
     after = _LIST_JOINERS.split(after)[0] if k + 1 < len(quantities) else after
     after = _clean_indicator(after) or before
+    if not after:
+        # 开展培训500场次以上, 全年培训40万人次: the verb is all the words say; it is what is counted.
+        after = _TAIL_ONLY.fullmatch(_light_clean(segment).strip()).group(1)
     return after, indicator_key(after)
 
 
@@ -462,6 +472,11 @@ def _shares(indicator: str, n: int | None) -> list[str] | None:
         return None
     if n in (2, None) and "城乡" in indicator:
         return [indicator.replace("城乡", "城镇", 1), indicator.replace("城乡", "农村", 1)]
+    sectors = _THREE_SECTORS.match(indicator)
+    if sectors and n in (3, None):
+        # 一二三产增加值 / 一、二、三产业增加值: the three sectors, each with the measure.
+        rest = indicator[sectors.end():]
+        return [f"第{c}产业{rest}" for c in "一二三"]
     # At every joiner first when that gives shares that each name their measure; else at 、, whose
     # shares may hold a 和 or 及 of their own (金融业、软件和信息服务业增加值).
     splits = [[p for p in _SHARE_JOINERS.split(indicator) if p], [p for p in indicator.split("、") if p]]
@@ -492,6 +507,9 @@ def _shares_repeated(indicator: str, quantities: Sequence[Quantity]) -> list[str
             if shares and all(quantities[i].unit == quantities[i - i % size].unit for i in range(n)):
                 return [shares[i % size] for i in range(n)]
     return None
+
+
+_THREE_SECTORS = re.compile(r"一[、,，]?二[、,，]?三(?:次)?产(?:业)?")
 
 
 # Measures a list of shares has in common, written once after the last share (longest first).
@@ -552,6 +570,7 @@ def _is_list(clause: str, quantities: list[Quantity]) -> bool:
 
 _UNIT_ALTERNATIVE = re.compile(r"^[(（][^)）]{1,3}[)）]")
 _ITEM_JOINERS = frozenset("、和及与")
+_LIST_GAPS_CHARS = frozenset("、和及与")
 _LIST_GAPS = frozenset(("、", "和", "及", "与", ",", "，"))
 
 
@@ -660,6 +679,10 @@ def _read_clause(ctext: str) -> _ClauseReading | None:
     stated = [q.comparator for q in quantities if q.comparator not in ("=", "range")]
     if "分别" in ctext and len(quantities) > 1 and stated:
         quantities = [q if q.comparator != "=" else q._replace(comparator=stated[-1]) for q in quantities]
+    if len(quantities) > 1 and quantities[-1].unit == "个百分点" and "个" in ctext:
+        # 分别提高1个和2个百分点: the list's unit is written once, at its end.
+        quantities = [q._replace(unit="个百分点") if q.unit == "个" and ctext[q.end:q.end + 1] in _LIST_GAPS_CHARS
+                      else q for q in quantities]
     named = [_indicator_for(ctext, quantities, k) for k in range(len(quantities))]
     modality = _MODALITY_RE.search(ctext)
     return _ClauseReading(
