@@ -534,6 +534,8 @@ def find_quantities(clause: str) -> list[Quantity]:
     if not _COULD_BE_QUANTITY.search(clause):
         return found
     matches = list(_NUMBER_RE.finditer(clause))
+    if "分之" in clause:
+        found, matches = _chinese_fractions(clause, matches)
     if "岁" in clause:  # 0—6岁儿童, 65岁及以上老年人: who is meant, not a figure promised
         ages = [m.span() for m in _AGE_QUALIFIER.finditer(clause)]
         if ages:
@@ -607,4 +609,37 @@ def find_quantities(clause: str) -> list[Quantity]:
                     unit = um.group()
                     end += len(unit)
         found.append(Quantity(_tidy(value), _tidy(value_high), unit, comparator, clause[start:end], start, end))
-    return found
+    return sorted(found, key=lambda q: q.start) if _out_of_order(found) else found
+
+
+def _out_of_order(found: list[Quantity]) -> bool:
+    """Whether the quantities are out of order (Chinese fractions are read before the other numbers)."""
+    return any(a.start > b.start for a, b in zip(found, found[1:]))
+
+
+_CN_FRACTION = re.compile(r"([一二三四五六七八九十两]+)分之([一二三四五六七八九十]+)")
+
+
+def _chinese_fractions(clause: str, matches: list[re.Match]) -> tuple[list[Quantity], list[re.Match]]:
+    """三分之一 and 三分之二 as shares in per cent (as 1/3 is), and the number matches outside them.
+
+    >>> [(q.value, q.comparator, q.raw) for q in _chinese_fractions("减少三分之一以上", [])[0]]
+    [(33.3333333333333, '>=', '三分之一以上')]
+    """
+    found = []
+    spans = []
+    for fm in _CN_FRACTION.finditer(clause):
+        whole, part = _parse_cn_integer(fm.group(1)), _parse_cn_integer(fm.group(2))
+        if not whole or part is None or part >= whole:
+            continue
+        start, end = fm.span()
+        prefix, pstart = _prefix_comparator(clause, start)
+        suffix, send = _suffix_comparator(clause, end)
+        comparator = suffix or prefix or "="
+        if suffix is None and prefix == "~":
+            comparator = "~"
+        start = pstart if prefix else start
+        found.append(Quantity(_tidy(100 * part / whole), None, "%", comparator, clause[start:send], start, send))
+        spans.append(fm.span())
+    outside = [m for m in matches if not any(a <= m.start() < b for a, b in spans)]
+    return found, outside
