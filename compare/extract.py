@@ -92,10 +92,10 @@ _LEAD_WORDS = (
     "深化 健全 完善 加强 强化 构建 巩固 坚持 探索 配合 全覆盖 推行 年内 我们 重点抓好 突出抓好 抓好 建好 ?"
 ).split()
 _TAIL_WORDS = (
-    "分别 均 同比 比上年 较上年 年均 平均 增长 下降 提高 降低 增加 减少 上涨 涨幅 增幅 降幅 控制在 达到 达 超过 突破 "
+    "分别 同比 比上年 较上年 年均 平均 增长 下降 提高 降低 增加 减少 上涨 涨幅 增幅 降幅 控制在 达到 达 超过 突破 "
     "不低于 不少于 不超过 不高于 至少 低于 少于 不足 大约 约 近 为 是 在 到 了 至 的 实际 名义 保持 稳定在 以上 左右 "
     "和 与 及 、 等 共 累计 新增 新建 建成 提升 下降到 提高到 降到 增至 降至 回落到 回落 稳定 完成 时间 拟按 按 实现 压减 继续 "
-    "比去年 较去年 比上一年 可比 将 再 共有 只有 约有 每人 人均达到 ?"
+    "比去年 较去年 比上一年 可比 将 再 共有 只有 约有 每人 ?"
 ).split()
 
 
@@ -128,16 +128,19 @@ _YEAR_LEAD = r"(?:到|至|在)?(?:19|20)\d\d年(?:底|末)?(?:前|以前)?"
 _ITEM_NUMBER = r"\d{1,2}(?![月日号时点年个小天周期批项届次岁万千亿元])(?=[\u4e00-\u9fff])"
 # 有 ("there are") ends an indicator too (地方有十四个), but not the words 拥有, 所有, 具有, 享有, 占有, 没有.
 _TAIL_HAVE = "有(?<![拥所具享占没持含保]有)"
+# 均 ("each") too (收入均增长8%), but not the 均 of 人均, 平均, 年均.
+_TAIL_JUN = "均(?<![人平年日户亩月]均)"
 # 建成 leads an indicator (建成乡村振兴示范区), but not 建成区 (the built-up area).
 _LEAD_JIANCHENG = "建成(?!区)"
 # 非常规天然气产量2030年达到…: the due year after what is measured.
-_YEAR_TAIL = r"(?:到|至|在)?(?:19|20)\d\d年(?:底|末)?(?:前)?"
+_YEAR_TAIL = r"(?:到|至|在|比|较)?(?:19|20)\d\d年(?:底|末)?(?:前)?"
 _INDICATOR_CORE = re.compile(
     f"(?:{_ITEM_NUMBER})?(?:{_word_alternation(_LEAD_WORDS)}|{_YEAR_LEAD}|{_LEAD_JIANCHENG})*(.*?)"
-    f"(?:{_word_alternation(_TAIL_WORDS)}|{_TAIL_YAO}|{_TAIL_YOU}|{_TAIL_HAVE}|{_YEAR_TAIL})*",
+    f"(?:{_word_alternation(_TAIL_WORDS)}|{_TAIL_YAO}|{_TAIL_YOU}|{_TAIL_HAVE}|{_TAIL_JUN}|{_YEAR_TAIL})*",
     re.S)
 _TAIL_ONLY = re.compile(
-    f"(?:今年|全年|明年|全市|全区|全县|全省)?(.*?)(?:{_word_alternation(_TAIL_WORDS)}|{_TAIL_YAO}|{_TAIL_YOU}|{_TAIL_HAVE})*",
+    f"(?:今年|全年|明年|全市|全区|全县|全省)?(.*?)"
+    f"(?:{_word_alternation(_TAIL_WORDS)}|{_TAIL_YAO}|{_TAIL_YOU}|{_TAIL_HAVE}|{_TAIL_JUN}|{_YEAR_TAIL})*",
     re.S)
 _TARGET_PREFIX = re.compile(r"^.*?(?:主要)?(?:预期)?目标(?:是|为)|^.*?(?:要求|任务)是")
 _TARGET_PREFIX_HINT = re.compile(r"目标|要求是|任务是")
@@ -373,10 +376,13 @@ def _directions(clause: str, quantities: Sequence[Quantity]) -> tuple[str | None
     """
     ups = [m.end() for m in _UP.finditer(clause)]
     downs = [m.end() for m in _DOWN.finditer(clause)]
-    if not ups and not downs:
+    if not ups and not downs and "番" not in clause:
         return (None,) * len(quantities)
     out = []
     for q in quantities:
+        if q.unit == "番":
+            out.append("up")  # 翻一番 is its own verb
+            continue
         up, down = bisect_right(ups, q.start), bisect_right(downs, q.start)  # verbs that end before it
         if not up and not down:
             out.append(None)
@@ -636,6 +642,7 @@ def table_rows(table: Any) -> list[dict]:
     return table.to_dicts() if hasattr(table, "to_dicts") else list(table)
 
 
+_DEADLINE_ONLY = re.compile(r"(?:到|至|在)?(?:19|20)\d\d年(?:底|末)?(?:前|以前)?(?:时)?")
 _OUTLINE_RE = re.compile(r"[一二三四五六七八九十两几]个?方面(?:的)?(?:工作|任务|重点工作)?$")
 
 
@@ -646,6 +653,8 @@ def _is_qualitative(clause: str, target_list: bool) -> bool:
         return False  # shorter or longer than both a commitment (5-80) and a list item (4-30)
     if "方面" in clause and _OUTLINE_RE.search(clause):
         return False  # 重点抓好以下七个方面工作: the speech's outline, not a commitment
+    if _DEADLINE_ONLY.fullmatch(clause):
+        return False  # 到2027年，…: when the clauses after it are due, not a commitment itself
     return not _TARGET_LIST_RE.search(clause) and not clause.endswith(("是", "为")) \
         and (_is_commitment(clause) or (target_list and 4 <= len(clause) <= 30))
 
@@ -767,6 +776,13 @@ def _target_rows(report: Any) -> list[list]:
                 # a level and a growth of one indicator.
                 indicators, keys = [ind for ind, _ in listed], [key for _, key in listed]
             for k, ind in enumerate(indicators):
+                if ind == "人均":
+                    # 地区生产总值达到110亿元以上、人均达到4.6万元以上: per head of the indicator before.
+                    prior = indicators[k - 1] if k else (previous_indicator[0] if previous_indicator else None)
+                    if prior and len(prior) >= 2 and not prior.startswith("人均"):
+                        indicators[k] = "人均" + prior
+                        keys[k] = indicator_key(indicators[k])
+                    continue
                 if _names_nothing(ind):
                     if k and len(indicators[k - 1]) >= 2:
                         indicators[k], keys[k] = indicators[k - 1], keys[k - 1]

@@ -264,7 +264,7 @@ def could_hold_quantity(text: str) -> bool:
     >>> could_hold_quantity("进一步推进一体化"), could_hold_quantity("新建学校三所"), could_hold_quantity("增长5%")
     (False, True, True)
     """
-    return _COULD_BE_QUANTITY.search(text) is not None
+    return _COULD_BE_QUANTITY.search(text) is not None or "番" in text and _DOUBLING.search(text) is not None
 
 
 _CN_RANGE_AFTER = re.compile(
@@ -531,11 +531,14 @@ def find_quantities(clause: str) -> list[Quantity]:
     [(5.0, '%')]
     """
     found: list[Quantity] = []
-    if not _COULD_BE_QUANTITY.search(clause):
+    if not could_hold_quantity(clause):
         return found
     matches = list(_NUMBER_RE.finditer(clause))
     if "分之" in clause:
         found, matches = _chinese_fractions(clause, matches)
+    if "番" in clause:
+        doublings, matches = _doublings(clause, matches)
+        found += doublings
     if "岁" in clause:  # 0—6岁儿童, 65岁及以上老年人: who is meant, not a figure promised
         ages = [m.span() for m in _AGE_QUALIFIER.finditer(clause)]
         if ages:
@@ -580,15 +583,18 @@ def find_quantities(clause: str) -> list[Quantity]:
                 if high is not None and (unit is None or nxt.group("unit") is None or _unit_of(nxt) == unit) \
                         and not (sep_word in ("到", "至") and m.group("unit") is None and nxt.group("unit") is None
                                  and not nxt.group("mag")):
-                    if not m.group("mag") and nxt.group("mag"):
-                        value *= _MAGNITUDES[nxt.group("mag")]
+                    # 6-7万人: a bare first number takes the second's magnitude and unit (1000元-30万元 does
+                    # not: it has its own unit). Nothing changes unless it is a range after all.
+                    low, low_unit = value, unit
+                    if not m.group("mag") and nxt.group("mag") and m.group("unit") is None:
+                        low *= _MAGNITUDES[nxt.group("mag")]
                     high *= _unit_scale(nxt)
                     if unit is None or m.group("unit") is None:
-                        unit = _unit_of(nxt)
+                        low_unit = _unit_of(nxt)
                         if m.group("unit") is None and nxt.group("unit") in ("万元", "亿元"):
-                            value *= _unit_scale(nxt)
-                    if high > value:
-                        value_high, comparator, end = high, "range", nxt.end()
+                            low *= _unit_scale(nxt)
+                    if high > low:
+                        value, unit, value_high, comparator, end = low, low_unit, high, "range", nxt.end()
                         i += 1
         if comparator != "range":
             prefix, pstart = _prefix_comparator(clause, start)
@@ -615,6 +621,26 @@ def find_quantities(clause: str) -> list[Quantity]:
 def _out_of_order(found: list[Quantity]) -> bool:
     """Whether the quantities are out of order (Chinese fractions are read before the other numbers)."""
     return any(a.start > b.start for a, b in zip(found, found[1:]))
+
+
+_DOUBLING = re.compile(r"翻([一二两三四])?番")
+
+
+def _doublings(clause: str, matches: list[re.Match]) -> tuple[list[Quantity], list[re.Match]]:
+    """翻一番 (doubles), 翻两番 (doubles twice), 翻番: the count of doublings, unit 番, as written.
+
+    >>> [(q.value, q.unit, q.raw) for q in _doublings("地区生产总值比2020年翻一番", [])[0]]
+    [(1.0, '番', '翻一番')]
+    """
+    found, spans = [], []
+    for dm in _DOUBLING.finditer(clause):
+        times = _CN_DIGITS[dm.group(1)] if dm.group(1) else 1
+        found.append(Quantity(float(times), None, "番", "=", dm.group(), dm.start(), dm.end()))
+        spans.append(dm.span())
+    # 实现两个翻一番: the goals counted are the doublings themselves.
+    outside = [m for m in matches if not any(a <= m.start() < b for a, b in spans)
+               and not clause.startswith("个翻", m.end("num"))]
+    return found, outside
 
 
 _CN_FRACTION = re.compile(r"([一二三四五六七八九十两]+)分之([一二三四五六七八九十]+)")
