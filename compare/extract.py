@@ -598,6 +598,10 @@ def _row_ids(place: str, year: int) -> Callable[[str, int, int], str]:
     clause_state: list = [None, None]  # (clause, occurrence) and its hash state: a clause's rows come together
 
     def row_id(clause: str, occurrence: int, index: int) -> str:
+        if len(clause) < 200:  # the common case: hashing the clause again is cheaper than keeping its state
+            state = report_state.copy()
+            state.update(f"{clause}\x1f{occurrence}\x1f{index}".encode())
+            return state.hexdigest()
         if clause_state[0] != (clause, occurrence):
             # The clause is hashed once for all its rows: a clause of thousands of figures stays linear.
             state = report_state.copy()
@@ -653,7 +657,7 @@ def _is_qualitative(clause: str, target_list: bool) -> bool:
         return False  # shorter or longer than both a commitment (5-80) and a list item (4-30)
     if "方面" in clause and _OUTLINE_RE.search(clause):
         return False  # 重点抓好以下七个方面工作: the speech's outline, not a commitment
-    if _DEADLINE_ONLY.fullmatch(clause):
+    if clause[-1] in "年底末前时" and _DEADLINE_ONLY.fullmatch(clause):
         return False  # 到2027年，…: when the clauses after it are due, not a commitment itself
     return not _TARGET_LIST_RE.search(clause) and not clause.endswith(("是", "为")) \
         and (_is_commitment(clause) or (target_list and 4 <= len(clause) <= 30))
