@@ -193,13 +193,13 @@ _UNITS = sorted("""
 公里 千米 米 吨标准煤 吨 千瓦时 千瓦 兆瓦 瓦 度 斤 公斤 千克 克 辆 台 套 张 间 栋 幢 处 件 床 张床位 名 位 次 场 部 艘 架 头 只
 羽 周年 年 个月 天 小时 分钟 倍 类 大类 级 层 批 篇 册 标箱 吨公里 立方 平方 岁 周 日 微克/立方米 微克每立方米 片 块 辆次 单 份 支 对
 元/吨 元/人 万元 种 门 起 例 人次 场次 千瓦 万千瓦 路 班 趟 列 组 轮 段 亿元 款 眼 平米 千伏 伏 千帕 成 个工作日 工作日
-批次 枚 标准箱 期 届 根
+批次 枚 标准箱 期 届 根 吨标准煤/万元 吨/万元 立方米/万元
 """.split(), key=len, reverse=True)
 _UNIT_RE = "|".join(re.escape(u) for u in _UNITS)
 
 _PREFIX_COMPARATORS = [  # longest first where one contains another
     ("不低于", ">="), ("不少于", ">="), ("至少", ">="), ("达到", ">="), ("达", ">="),
-    ("超过", ">"), ("高于", ">"), ("多于", ">"), ("突破", ">"), ("超", ">"),
+    ("超过", ">"), ("高于", ">"), ("多于", ">"), ("突破", ">"), ("超", ">"), ("跨越", ">"), ("迈上", ">="),
     ("不超过", "<="), ("不高于", "<="), ("控制在", "<="),
     ("低于", "<"), ("少于", "<"), ("不足", "<"),
     ("大约", "~"), ("约", "~"), ("近", "~"),
@@ -358,7 +358,7 @@ def _is_not_a_quantity(clause: str, m: re.Match) -> bool:
     # of what is counted, not an amount promised (as 亿元以上项目 is).
     if unit and unit.endswith("元"):
         cls = _CLASS_AFTER.match(clause, m.end())
-        if cls and (cls.group(1) or prev in ("超", "过") or cls.group(2) == "台阶"):
+        if cls and (cls.group(1) or prev in ("超", "过") or cls.group(2) == "台阶" and prev == "个"):
             return True
     # 15分钟便民生活圈, 1小时通勤圈: the reach of a "circle" names it; it is not a time promised.
     if unit in ("分钟", "小时") and _CIRCLE_AFTER.match(clause, m.end()):
@@ -562,6 +562,8 @@ def find_quantities(clause: str) -> list[Quantity]:
             value *= _unit_scale(m)
             unit = _unit_of(m)
             start, end = m.start(), m.end()
+            if unit == "台" and clause[end:end + 1] == "阶":
+                unit, end = None, end - 1  # 迈上5万亿台阶: a step, not machines
             value_high = None
             comparator = "="
             if m.group("approx1") or m.group("approx2"):
