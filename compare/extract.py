@@ -14,10 +14,10 @@ import csv
 import hashlib
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from bisect import bisect_right
 from typing import Any, Callable, NamedTuple, Sequence
 
 from compare.quantity import Quantity, could_hold_quantity, find_quantities
@@ -38,7 +38,8 @@ _ANY_DIGIT = re.compile(r"\d")
 _EACH_BY = re.compile(r"分别[^、,，和与及]{0,4}$")
 _WHITESPACE = re.compile(r"\s+")
 # 均 ("each", "all") as in 城镇、农村居民收入均增长8%; not the 均 of 人均, 平均, 年均 (per head, average).
-_EACH_JUN = re.compile(r"(?<![人平年日户亩月周])均")
+_NOT_EACH_BEFORE_JUN = "人平年日户亩月周"
+_EACH_JUN = re.compile(f"(?<![{_NOT_EACH_BEFORE_JUN}])均")
 
 # Column name and polars dtype name. Kept as names so that the row path (extract_rows, and the
 # two-file `compare diff` built on it) never imports polars: importing it costs 0.3 s of start-up.
@@ -129,19 +130,16 @@ _ITEM_NUMBER = r"\d{1,2}(?![月日号时点年个小天周期批项届次岁万�
 # 有 ("there are") ends an indicator too (地方有十四个), but not the words 拥有, 所有, 具有, 享有, 占有, 没有.
 _TAIL_HAVE = "有(?<![拥所具享占没持含保]有)"
 # 均 ("each") too (收入均增长8%), but not the 均 of 人均, 平均, 年均.
-_TAIL_JUN = "均(?<![人平年日户亩月]均)"
+_TAIL_JUN = f"均(?<![{_NOT_EACH_BEFORE_JUN}]均)"
 # 建成 leads an indicator (建成乡村振兴示范区), but not 建成区 (the built-up area).
 _LEAD_JIANCHENG = "建成(?!区)"
 # 非常规天然气产量2030年达到…: the due year after what is measured.
 _YEAR_TAIL = r"(?:到|至|在|比|较)?(?:19|20)\d\d年(?:底|末)?(?:前)?"
+_TAIL = f"(?:{_word_alternation(_TAIL_WORDS)}|{_TAIL_YAO}|{_TAIL_YOU}|{_TAIL_HAVE}|{_TAIL_JUN}|{_YEAR_TAIL})*"
 _INDICATOR_CORE = re.compile(
-    f"(?:{_ITEM_NUMBER})?(?:{_word_alternation(_LEAD_WORDS)}|{_YEAR_LEAD}|{_LEAD_JIANCHENG})*(.*?)"
-    f"(?:{_word_alternation(_TAIL_WORDS)}|{_TAIL_YAO}|{_TAIL_YOU}|{_TAIL_HAVE}|{_TAIL_JUN}|{_YEAR_TAIL})*",
-    re.S)
-_TAIL_ONLY = re.compile(
-    f"(?:今年|全年|明年|全市|全区|全县|全省)?(.*?)"
-    f"(?:{_word_alternation(_TAIL_WORDS)}|{_TAIL_YAO}|{_TAIL_YOU}|{_TAIL_HAVE}|{_TAIL_JUN}|{_YEAR_TAIL})*",
-    re.S)
+    f"(?:{_ITEM_NUMBER})?(?:{_word_alternation(_LEAD_WORDS)}|{_YEAR_LEAD}|{_LEAD_JIANCHENG})*(.*?){_TAIL}", re.S)
+# Only the tail stripped (and a leading time or place word): for words that are all verb (开展培训).
+_TAIL_ONLY = re.compile(f"(?:今年|全年|明年|全市|全区|全县|全省)?(.*?){_TAIL}", re.S)
 _TARGET_PREFIX = re.compile(r"^.*?(?:主要)?(?:预期)?目标(?:是|为)|^.*?(?:要求|任务)是")
 _TARGET_PREFIX_HINT = re.compile(r"目标|要求是|任务是")
 _TARGET_OF = re.compile(r"(?:的)?(?:主要)?(?:预期)?目标(?:是|为).*$")
@@ -576,7 +574,6 @@ def _is_list(clause: str, quantities: list[Quantity]) -> bool:
 
 _UNIT_ALTERNATIVE = re.compile(r"^[(（][^)）]{1,3}[)）]")
 _ITEM_JOINERS = frozenset("、和及与")
-_LIST_GAPS_CHARS = frozenset("、和及与")
 _LIST_GAPS = frozenset(("、", "和", "及", "与", ",", "，"))
 
 
@@ -694,7 +691,7 @@ def _read_clause(ctext: str) -> _ClauseReading | None:
         quantities = [q if q.comparator != "=" else q._replace(comparator=stated[-1]) for q in quantities]
     if len(quantities) > 1 and quantities[-1].unit == "个百分点" and "个" in ctext:
         # 分别提高1个和2个百分点: the list's unit is written once, at its end.
-        quantities = [q._replace(unit="个百分点") if q.unit == "个" and ctext[q.end:q.end + 1] in _LIST_GAPS_CHARS
+        quantities = [q._replace(unit="个百分点") if q.unit == "个" and ctext[q.end:q.end + 1] in _ITEM_JOINERS
                       else q for q in quantities]
     named = [_indicator_for(ctext, quantities, k) for k in range(len(quantities))]
     modality = _MODALITY_RE.search(ctext)

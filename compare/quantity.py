@@ -539,10 +539,9 @@ def find_quantities(clause: str) -> list[Quantity]:
     if "番" in clause:
         doublings, matches = _doublings(clause, matches)
         found += doublings
+    read_first = bool(found)  # fractions and doublings come first in `found`: sorted at the end
     if "岁" in clause:  # 0—6岁儿童, 65岁及以上老年人: who is meant, not a figure promised
-        ages = [m.span() for m in _AGE_QUALIFIER.finditer(clause)]
-        if ages:
-            matches = [m for m in matches if not any(a <= m.start() < b for a, b in ages)]
+        matches = _outside(matches, [m.span() for m in _AGE_QUALIFIER.finditer(clause)])
     i = 0
     while i < len(matches):
         m = matches[i]
@@ -617,12 +616,14 @@ def find_quantities(clause: str) -> list[Quantity]:
                     unit = um.group()
                     end += len(unit)
         found.append(Quantity(_tidy(value), _tidy(value_high), unit, comparator, clause[start:end], start, end))
-    return sorted(found, key=lambda q: q.start) if _out_of_order(found) else found
+    return sorted(found, key=lambda q: q.start) if read_first else found
 
 
-def _out_of_order(found: list[Quantity]) -> bool:
-    """Whether the quantities are out of order (Chinese fractions are read before the other numbers)."""
-    return any(a.start > b.start for a, b in zip(found, found[1:]))
+def _outside(matches: list[re.Match], spans: list[tuple[int, int]]) -> list[re.Match]:
+    """The number matches that start outside every span (an age band, a fraction or a doubling read already)."""
+    if not spans:
+        return matches
+    return [m for m in matches if not any(a <= m.start() < b for a, b in spans)]
 
 
 _DOUBLING = re.compile(r"翻([一二两三四])?番")
@@ -640,9 +641,7 @@ def _doublings(clause: str, matches: list[re.Match]) -> tuple[list[Quantity], li
         found.append(Quantity(float(times), None, "番", "=", dm.group(), dm.start(), dm.end()))
         spans.append(dm.span())
     # 实现两个翻一番: the goals counted are the doublings themselves.
-    outside = [m for m in matches if not any(a <= m.start() < b for a, b in spans)
-               and not clause.startswith("个翻", m.end("num"))]
-    return found, outside
+    return found, [m for m in _outside(matches, spans) if not clause.startswith("个翻", m.end("num"))]
 
 
 _CN_FRACTION = re.compile(r"([一二三四五六七八九十两]+)分之([一二三四五六七八九十]+)")
@@ -669,5 +668,4 @@ def _chinese_fractions(clause: str, matches: list[re.Match]) -> tuple[list[Quant
         start = pstart if prefix else start
         found.append(Quantity(_tidy(100 * part / whole), None, "%", comparator, clause[start:send], start, send))
         spans.append(fm.span())
-    outside = [m for m in matches if not any(a <= m.start() < b for a, b in spans)]
-    return found, outside
+    return found, _outside(matches, spans)

@@ -358,15 +358,18 @@ def _paragraphs_html(text: str, spans: list[tuple[int, int, str, str, bool]]) ->
             by_span.setdefault((start, end), []).append((row_id, title))
             if has_value:
                 numeric.add((start, end))
+    def anchors(rows: list[tuple[str, str]]) -> str:
+        return "".join(f'<span class="anchor" id="r-{escape(r)}"></span>' for r, _ in rows)
+
+    def mark_tag(rows: list[tuple[str, str]], span: tuple[int, int]) -> str:
+        first_row, title = rows[0]
+        value_class = ' class="v"' if span in numeric else ""
+        return f'<mark id="r-{escape(first_row)}"{value_class} title="{escape(title)}">'
+
     # Each clause's opening markup (the anchors of the rows after the first, then <mark>) made once,
     # before the walk through the lines: (start, end, rows, opening).
-    marks = []
-    for (start, end), rows in sorted(by_span.items()):
-        first_row, title = rows[0]
-        value_class = ' class="v"' if (start, end) in numeric else ""
-        anchors = "".join(f'<span class="anchor" id="r-{escape(r)}"></span>' for r, _ in rows[1:]) \
-            if len(rows) > 1 else ""
-        marks.append((start, end, rows, f'{anchors}<mark id="r-{escape(first_row)}"{value_class} title="{escape(title)}">'))
+    marks = [(start, end, rows, anchors(rows[1:]) + mark_tag(rows, (start, end)))
+             for (start, end), rows in sorted(by_span.items())]
     count = len(marks)
     out: list[str] = []
     number = 0
@@ -387,14 +390,11 @@ def _paragraphs_html(text: str, spans: list[tuple[int, int, str, str, bool]]) ->
             if start < line_start:
                 continue
             if start < mark_end:  # overlaps the previous mark: anchors only, right after it
-                out.extend(f'<span class="anchor" id="r-{escape(r)}"></span>' for r, _ in rows)
+                out.append(anchors(rows))
                 continue
             if end > line_end:  # cut at the line's end; its class is then that of the cut span, if any
                 end = line_end
-                first_row, title = rows[0]
-                value_class = ' class="v"' if (start, end) in numeric else ""
-                opening = opening[:opening.rindex("<mark ")] + \
-                    f'<mark id="r-{escape(first_row)}"{value_class} title="{escape(title)}">'
+                opening = anchors(rows[1:]) + mark_tag(rows, (start, end))
             out.append(f"{escape(text[cursor:start])}{opening}{escape(text[start:end])}</mark>")
             cursor = mark_end = end
         out.append(f"{escape(text[cursor:line_end])}</p>\n")

@@ -80,15 +80,12 @@ _NOTE_PARAGRAPH = re.compile(r"\s*(?:〔\d{1,3}〕|\[\d{1,3}\]|【\d{1,3}】|注
 _NOTE_FIRST = frozenset(" \t\u3000〔[【注")
 _NOTES_HEADING = re.compile(r"[*＊]?(?:附[:：]?)?(?:名词解释|名词注释|注释|注 释|附注)[:：]?")
 
-_REVIEW_CUE = re.compile(
-    r"过去(?:的)?一年|过去五年|五年来|一年来|去年|上年|刚刚过去|已经|累计|回顾|比上年|同比|较上年|完成了|实现了|取得了|达到了|增长了|下降了|提高了|"
-    r"预计全年|初步核算|年均增长"
-)
-# The review cues that speak of the past whatever the section (not 比上年, 同比, 年均增长, 累计).
-_PAST_CUE = re.compile(
-    r"过去(?:的)?一年|过去五年|五年来|一年来|去年|刚刚过去|已经|回顾|完成了|实现了|取得了|达到了|增长了|下降了|提高了|"
-    r"预计全年|初步核算"
-)
+# The review cues that speak of the past whatever the section; 上年, 比上年, 同比, 年均增长 and 累计 also
+# state targets under a plan heading.
+_PAST_WORDS = (r"过去(?:的)?一年|过去五年|五年来|一年来|去年|刚刚过去|已经|回顾|完成了|实现了|取得了|达到了|增长了|下降了|"
+               r"提高了|预计全年|初步核算")
+_PAST_CUE = re.compile(_PAST_WORDS)
+_REVIEW_CUE = re.compile(_PAST_WORDS + r"|上年|累计|比上年|同比|较上年|年均增长")
 _PLAN_CUE = re.compile(r"今年|明年|力争|确保|争取|预期目标|主要目标|目标是|计划|拟|努力|务必|推动|推进|加快")
 _PAST_YEAR = re.compile(r"(?:^|[^\d])((?:19|20)\d\d)年")
 
@@ -125,12 +122,7 @@ def _opens_with_past_year(sentence: str, year: int | None) -> bool:
 
 def _wording_part(sentence: str, year: int | None) -> str | None:
     """review when the sentence reports the past, plan when it commits, else None."""
-    review = bool(_REVIEW_CUE.search(sentence))
-    if year is not None:
-        head = sentence[:12]
-        years = [int(y) for y in _PAST_YEAR.findall(head)] if "年" in head else None
-        if years and max(years) < year and not _DEADLINE_YEAR.search(sentence[:14]):
-            review = True
+    review = _REVIEW_CUE.search(sentence) is not None or _opens_with_past_year(sentence, year)
     if review and not _PLAN_WORDS.search(sentence):
         return "review"
     return "plan" if _PLAN_CUE.search(sentence) else None

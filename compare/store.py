@@ -396,7 +396,7 @@ def _build_place_part(job: tuple) -> list[dict]:
     """
     from compare import render
     from compare.diff import diff_tables
-    from compare.history import history_records, paired_ids
+    from compare.history import paired_ids
     from compare.site import report_meta_dict
 
     root, years, tasks = job
@@ -447,9 +447,7 @@ def _build_place_part(job: tuple) -> list[dict]:
                 summaries.append(done["summary"] if done else summary)
                 pairs[(a, b)] = done["pairs"] if done else paired_ids(_read_diff(root / file))
             metas = [report_meta_dict(report(k, text=False), len(columns(k)["id"])) for _, k in spec["reports"]]
-            html = render.render_place_page(metas[-1]["place"],
-                                            history_records({y: rows(k) for y, k in spec["reports"]}, pairs=pairs),
-                                            summaries, metas, links=links, level=metas[-1]["level"], years=years)
+            html = _place_page_html({y: rows(k) for y, k in spec["reports"]}, pairs, summaries, metas, years, links)
             results.append({"page": _write_page(page_path, html)})
         elif kind == "diff-page":
             _, file, page_path = task
@@ -477,22 +475,31 @@ def _render_page(job: tuple) -> dict:
     kind, root, out_path, spec = job
     root = Path(root)
     if kind == "place":
-        from compare.history import history_records, paired_ids
+        from compare.history import paired_ids
 
         years = [y for y, _ in spec["reports"]]
         tables = {y: _load_table(root, k, _HISTORY_COLUMNS) for y, k in spec["reports"]}
         metas = [report_meta_dict(_report_fields(root, k), tables[y].height) for y, k in spec["reports"]]
-        latest = metas[-1]
         # The year-to-year pairs: from the diffs just computed, else from the stored diffs.
         pairs = dict(spec.get("pairs") or {})
         for a, b, file in spec.get("diffs", ()):
             if (a, b) not in pairs:
                 pairs[(a, b)] = paired_ids(_read_diff(root / file))
-        html = render.render_place_page(latest["place"], history_records(tables, pairs=pairs), spec["summaries"],
-                                        metas, links=_page_links(years), level=latest["level"], years=years)
+        html = _place_page_html(tables, pairs, spec["summaries"], metas, years, _page_links(years))
     else:  # index
         html = render.render_index(spec["rows"])
     return _write_page(out_path, html)
+
+
+def _place_page_html(tables: dict[int, Any], pairs: dict, summaries: list, metas: list[dict], years: list[int],
+                     links: Any) -> str:
+    """A place's page from its tables by year, year-pair links, diff summaries and report metadata (oldest first)."""
+    from compare import render
+    from compare.history import history_records
+
+    latest = metas[-1]
+    return render.render_place_page(latest["place"], history_records(tables, pairs=pairs), summaries, metas,
+                                    links=links, level=latest["level"], years=years)
 
 
 # ---------------------------------------------------------------- the rebuild

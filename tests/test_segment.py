@@ -52,27 +52,28 @@ def test_section_path_has_both_heading_levels():
     assert sentences[0].section == "二、2024年政府工作任务 > （一）着力扩大国内需求"
 
 
+def periods(text: str, year: int) -> dict[str, str | None]:
+    """Sentence text -> period."""
+    return {s.text: s.period for s in segment_report(text, year)}
+
+
 def test_period_of_review_figures():
     """Figures under a five-year review are the span's; a paragraph on last year turns them back."""
-    text = ("一、过去五年工作回顾\n过去的五年，我们砥砺奋进。单位GDP能耗下降22%。\n"
-            "各位代表，刚刚过去的2022年，是收官之年。预计全省生产总值增长3.8%左右。\n"
-            "二、2023年工作安排\n全省生产总值增长6%左右。\n")
-    period = {s.text: s.period for s in segment_report(text, 2023)}
+    period = periods("一、过去五年工作回顾\n过去的五年，我们砥砺奋进。单位GDP能耗下降22%。\n"
+                     "各位代表，刚刚过去的2022年，是收官之年。预计全省生产总值增长3.8%左右。\n"
+                     "二、2023年工作安排\n全省生产总值增长6%左右。\n", 2023)
     assert period["单位GDP能耗下降22%。"] == "multi"
     assert period["预计全省生产总值增长3.8%左右。"] == "year"
 
 
 def test_a_span_named_inside_a_sentence_is_that_sentence_s_only():
     """2022年 or 累计 further into a sentence does not turn the sentences after it to that span."""
-    text = ("一、过去五年工作回顾\n过去五年，我们砥砺奋进。全市生产总值突破4万亿元，2022年预计达到4.45万亿元。"
-            "新增绿道1072公里。\n"
-            "二、2023年工作安排\n新增绿道200公里。\n")
-    period = {s.text: s.period for s in segment_report(text, 2023)}
+    period = periods("一、过去五年工作回顾\n过去五年，我们砥砺奋进。全市生产总值突破4万亿元，2022年预计达到4.45万亿元。"
+                     "新增绿道1072公里。\n二、2023年工作安排\n新增绿道200公里。\n", 2023)
     assert period["全市生产总值突破4万亿元，2022年预计达到4.45万亿元。"] == "year"
     assert period["新增绿道1072公里。"] == "multi"
-    text = ("一、2013年工作回顾\n全年粮食总产141.4亿斤。稳步推进新农村建设，累计投入资金70多亿元。"
-            "城镇新增就业9.7万人。\n")
-    period = {s.text: s.period for s in segment_report(text, 2014)}
+    period = periods("一、2013年工作回顾\n全年粮食总产141.4亿斤。稳步推进新农村建设，累计投入资金70多亿元。"
+                     "城镇新增就业9.7万人。\n", 2014)
     assert period["稳步推进新农村建设，累计投入资金70多亿元。"] == "multi"
     assert period["城镇新增就业9.7万人。"] == "year"
 
