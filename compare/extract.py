@@ -67,8 +67,8 @@ MODALITY_WORDS = ("确保", "力争", "争取", "努力", "力求", "务必", "�
 # 基本 is firmness only before a verb: 基本建成 yes, 基本医疗保险 no.
 _MODALITY_RE = re.compile(r"确保|力争|争取|努力|力求|务必|基本(?=建成|实现|完成|消除|形成|平衡|同步|稳定|覆盖|达到|解决|具备|恢复|持平|普及|落实|保持|消灭|满足|全覆盖)")
 # 增加值, 涨幅 and 增速 name indicators; they are not verbs of direction.
-_UP = re.compile(r"增长|提高|增加(?!值)|上涨|上升|扩大|提升|增至")
-_DOWN = re.compile(r"下降|降低|减少|压减|下调|缩减|回落|降至|削减|压缩")
+_UP = re.compile(r"增长|提高|增加(?!值)|上涨|上升|扩大|提升|增至|上调|调高")
+_DOWN = re.compile(r"下降|降低|减少|压减|下调|调低|缩减|回落|降至|削减|压缩")
 
 # Verbs of action that open a commitment; a plan clause starting with one is a row even without a number.
 _ACTION_VERBS = (
@@ -96,7 +96,7 @@ _TAIL_WORDS = (
     "分别 同比 比上年 较上年 年均 平均 增长 下降 提高 降低 增加 减少 上涨 涨幅 增幅 降幅 控制在 达到 达 超过 突破 "
     "不低于 不少于 不超过 不高于 至少 低于 少于 不足 大约 约 近 为 是 在 到 了 至 的 实际 名义 保持 稳定在 以上 左右 "
     "和 与 及 、 等 共 累计 新增 新建 建成 提升 下降到 提高到 降到 增至 降至 回落到 回落 稳定 完成 时间 拟按 按 实现 压减 继续 "
-    "比去年 较去年 比上一年 可比 将 再 共有 只有 约有 每人 ?"
+    "比去年 较去年 比上一年 可比 将 再 共有 只有 约有 每人 调高 调低 上调 下调 ?"
 ).split()
 
 
@@ -300,7 +300,7 @@ def _indicator_for(clause: str, quantities: list[Quantity], k: int) -> tuple[str
     number_first = (len(segment) > 2 and segment[-1] in _ITEM_JOINERS and k > 0) \
         or (len(following) > 2 and following[-1] in _ITEM_JOINERS) or segment.endswith("等")
     if len(before) >= 2 and not (noun_after and k) and not number_first:
-        return before, _known_key(_light_clean(segment)) or indicator_key(before)
+        return _whole_term(segment, before), _known_key(_light_clean(segment)) or indicator_key(before)
     if _TARGET_PREFIX_HINT.search(segment) and _known_key(segment):
         return _clean_indicator(segment) or before, _known_key(segment)
     right = quantities[k + 1].start if k + 1 < len(quantities) else len(clause)
@@ -311,6 +311,22 @@ def _indicator_for(clause: str, quantities: list[Quantity], k: int) -> tuple[str
         # 开展培训500场次以上, 全年培训40万人次: the verb is all the words say; it is what is counted.
         after = _TAIL_ONLY.fullmatch(_light_clean(segment).strip()).group(1)
     return after, indicator_key(after)
+
+
+def _whole_term(segment: str, indicator: str) -> str:
+    """The indicator widened to the known name it was cut from: 新增 of 新增城镇就业 and 增长 of
+    经济增长 are part of the name, not the verbs around it.
+
+    >>> _whole_term("今年经济增长预期目标为", "经济"), _whole_term("新增城镇就业", "城镇就业")
+    ('经济增长', '新增城镇就业')
+    """
+    if len(indicator) > 6:
+        return indicator  # longer than every name it could be a piece of that matters
+    for match in _synonym_finder().finditer(segment):
+        term = match.group(1)
+        if len(term) > len(indicator) and indicator in term:
+            return term
+    return indicator
 
 
 def _subject_key(commitment: str) -> str:
