@@ -50,6 +50,7 @@ _AVERAGE_RE = re.compile(r"年均|平均每年|累计")
 _RESTATED_TARGET_RE = re.compile(r"提出|预期目标|目标是|目标为|年初确定|没有实现|未能实现|未实现|未完成")
 _INCREMENT_WORDS = "新增|新认定|新引进|新落户|净增"
 _INCREMENT_RE = re.compile(_INCREMENT_WORDS)
+_INCREMENT_OPENING = re.compile(f"(?:力争|确保|争取|努力|今年|全年|明年|全市|全区|全县|全省|全国|再)*(?:{_INCREMENT_WORDS})")
 # A figure that states a total (高标准粮田达到567万亩) does not report on a plan to add some (新建111.5万亩).
 _ADDS_RE = re.compile(f"{_INCREMENT_WORDS}|新建|新开工")
 _LEVEL_RE = re.compile(r"达到|总量|总数|总规模|保有量")
@@ -60,8 +61,7 @@ _RATE_UNITS = frozenset(("%", "个百分点", "‰", "倍"))
 _SHARE_RE = re.compile(r"占|比重|比例|占比")
 _FIVE_YEAR_RE = re.compile(r"五年|十[一二三四五]五")
 _BASE_YEAR_RE = re.compile(r"比((?:19|20)\d\d)年")
-
-_RATE_UNITS = frozenset(("%", "个百分点", "‰", "倍"))
+_HANZI_RE = re.compile(r"[\u4e00-\u9fff]")
 
 def _states_change(row: dict) -> bool:
     """Whether the row's amount (not a rate) is a change: the clause says 增加, 减少… before it (not
@@ -78,6 +78,36 @@ def _states_change(row: dict) -> bool:
     at = row["text"].find(row["raw"])
     return at > 0 and _CHANGE_WORD.search(row["text"], 0, at) is not None
 
+
+
+def _counts_new(row: dict) -> bool:
+    """Whether the row's figure counts what is new (新增…65家): an increase word in its own item of the
+    clause, or opening the clause, where it governs the whole list (新增养老床位5000张、社区食堂40个).
+
+    >>> _counts_new({"raw": "5.1%", "text": "城镇新增就业1256万人、城镇调查失业率平均为5.1%"})
+    False
+    >>> _counts_new({"raw": "40个", "text": "力争新增养老床位5000张、社区食堂40个"})
+    True
+    """
+    return bool(_INCREMENT_OPENING.match(row["text"]) or _INCREMENT_RE.search(_own_item(row)))
+
+
+def _own_item(row: dict) -> str:
+    """The words of the clause up to the row's figure, from the list break (、；) before it when the
+    item names something of its own: in 城镇新增就业1256万人、城镇调查失业率平均为5.1%, the 5.1% is
+    not an increase.
+
+    >>> _own_item({"raw": "5.1%", "text": "城镇新增就业1256万人、城镇调查失业率平均为5.1%"})
+    '城镇调查失业率平均为'
+    >>> _own_item({"raw": "3万人", "text": "城镇新增就业和转移就业分别为5万人、3万人"})
+    '城镇新增就业和转移就业分别为5万人、'
+    """
+    text, raw = row["text"], row.get("raw")
+    at = text.find(raw) if raw else -1
+    if at < 0:
+        return text
+    item = text[max(text.rfind("、", 0, at), text.rfind("；", 0, at)) + 1:at]
+    return item if len(_HANZI_RE.findall(item)) >= 2 else text[:at]
 
 
 def _against_old_base(row: dict) -> bool:
@@ -220,8 +250,8 @@ def _best_figures(plans: list[dict], candidates: list[dict], closeness: np.ndarr
     plan_has_key = np.array([bool(p["indicator_key"]) for p in plans])
     plan_known = np.array([p["indicator_key"] in known for p in plans])
     row_known = np.array([r["indicator_key"] in known for r in candidates])
-    plan_increase = np.array([bool(_INCREMENT_RE.search(p["text"])) for p in plans])
-    row_increase = np.array([bool(_INCREMENT_RE.search(r["text"])) for r in candidates])
+    plan_increase = np.array([_counts_new(p) for p in plans])
+    row_increase = np.array([_counts_new(r) for r in candidates])
     plan_adds = np.array([bool(_ADDS_RE.search(p["text"])) for p in plans])
     plan_change = np.array([_states_change(p) for p in plans])
     row_change = np.array([_states_change(r) for r in candidates])

@@ -23,6 +23,9 @@ REVIEW = "一、工作回顾\n{}。"  # a review section; its sentences name no 
     ("新建高标准农田11万亩", "全市高标准农田达到567万亩", "not_reported", None),
     ("国内生产总值增长8%左右", "财政性教育经费占国内生产总值比重提高到1.5%", "not_reported", None),
     ("新建高标准农田11万亩", "新建高标准农田12万亩", "met", 120000.0),
+    # 新增 belongs to the item it is in (城镇新增就业…、失业率…), or to the whole list when it opens the clause
+    ("城镇调查失业率5.5%左右", "城镇新增就业1256万人、城镇调查失业率平均为5.1%", "met", 5.1),
+    ("新增养老床位500张、社区食堂40个", "新增养老床位520张、新增社区食堂42个", "met", 520.0),
     # an amount stated as a change (比上年增加…) is checked against a change, not a level, and back
     ("一般公共预算支出比上年增加1.1万亿元", "一般公共预算支出29.7万亿元", "not_reported", None),
     ("一般公共预算支出比上年增加1.1万亿元", "一般公共预算支出比上年增加1.2万亿元", "met", 1.2e12),
