@@ -429,9 +429,14 @@ def _section_deadline(section: str, year: int | None) -> int | None:
     (2030, 2026)
     >>> _section_deadline("二、“十五五”时期目标任务和2026年工作安排", 2026) is None
     True
+    >>> _section_deadline("二、“十四五”时期发展成就和“十五五”时期主要目标任务", 2026)
+    2030
     """
     heading = section.split(" > ", 1)[0]
-    m = _FIVE_YEAR_SECTION.search(heading)
+    # The last period the heading names: “十四五”时期发展成就和“十五五”时期主要目标任务 plans for 十五五.
+    m = None
+    for m in _FIVE_YEAR_SECTION.finditer(heading):
+        pass
     if not m or year is None or f"{year}年" in heading or "今年" in heading:
         return None
     if "," in heading and not heading.endswith(":"):

@@ -448,6 +448,8 @@ def _leading_unit_value(m: re.Match) -> float | None:
     num = m.group("num")
     if num[0] not in "百千万" or (len(num) == 1 and not m.group("approx1")) or m.group("pct"):
         return None
+    if m.start() and m.string[m.start() - 1] in "/每":
+        return None  # 0.6人/百亿元, 每百万人口: the measure's denominator, not an amount
     value = _parse_cn_integer("一" + num)
     return None if value is None else float(value)
 

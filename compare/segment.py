@@ -19,7 +19,7 @@ import re
 from functools import partial
 from typing import NamedTuple
 
-__all__ = ["Sentence", "Clause", "segment_report", "split_clauses", "heading_part"]
+__all__ = ["Sentence", "Clause", "segment_report", "split_clauses", "heading_part", "plan_turn"]
 
 # Precompiled patterns of the hot paths (re's own cache costs ~1.5 µs a call).
 _YEAR_IN_HEADING = re.compile(r"((?:19|20)\d\d)年")
@@ -111,6 +111,43 @@ def heading_part(heading: str, year: int | None) -> str | None:
     return None
 
 
+# A heading that names a review and then a plan (“十四五”时期发展成就和“十五五”时期主要目标任务,
+# 1998年工作回顾和1999年工作的总体要求): its section reviews until a paragraph turns to the plan.
+_MIXED_HEADING = re.compile(r"(?:回顾|成就|成绩|总结).*?(?:和|及|与|暨).*?(?:目标|任务|要求|安排|打算|部署)")
+_PLAN_PERIOD_NAME = re.compile(r"十[一二三四五六]五")
+# The plan's own draft named early in a paragraph (我们编制了“十五五”规划纲要（草案）).
+_PLAN_DRAFT = re.compile(r"规划纲要|规划的建议|规划建议|远景目标")
+
+
+def plan_turn(heading: str, year: int | None) -> re.Pattern | None:
+    """For a heading that names a review and then a plan, what the opening of the paragraph that
+    turns to the plan names: the later plan period, the later year, 今后五年; None for other headings.
+
+    >>> plan_turn("二、“十四五”时期发展成就和“十五五”时期主要目标任务", 2026).pattern
+    '(?:今后|未来)五年|展望|十五五'
+    >>> plan_turn("一、1998年工作回顾和1999年工作的总体要求", 1999).pattern, plan_turn("一、2023年工作回顾", 2024)
+    ('(?:今后|未来)五年|展望|1999年|今年', None)
+    """
+    if not _MIXED_HEADING.search(heading):
+        return None
+    cues = [r"(?:今后|未来)五年", "展望"]
+    names = _PLAN_PERIOD_NAME.findall(heading)
+    if len(names) >= 2:
+        cues.append(names[-1])
+    later = [int(y) for y in _YEAR_IN_HEADING.findall(heading) if year is not None and int(y) >= year]
+    if later:
+        cues += [f"{max(later)}年", "今年"]
+    return re.compile("|".join(cues))
+
+
+def _turns_to_plan(paragraph: str, turn: re.Pattern) -> bool:
+    """Whether a paragraph of a review-then-plan section opens the plan: it does not open on the past,
+    and its opening names the plan's period (“十四五”时期是…) or the plan's draft (编制了…规划纲要)."""
+    if _REVIEW_OPENING.match(paragraph):
+        return False
+    return turn.search(paragraph, 0, 40) is not None or _PLAN_DRAFT.search(paragraph, 0, 120) is not None
+
+
 def _opens_with_past_year(sentence: str, year: int | None) -> bool:
     """Whether a sentence opens by naming a year before `year` (2023年，全市生产总值…), not a due year."""
     head = sentence[:12]
@@ -184,6 +221,7 @@ def segment_report(text: str, year: int | None = None) -> list[Sentence]:
     last_year = f"{year - 1}年" if year is not None else None
     section = ""
     in_notes = False
+    turn: re.Pattern | None = None  # under a review-then-plan heading: what opens its plan (plan_turn)
     has_headings = bool(re.search(r"(?m)^\s*[一二三四五六七八九十]+、.{0,30}(回顾|任务|安排|工作|目标|要求)", text)) or \
         bool(re.search(r"(?m)^.{0,25}(工作回顾|工作安排)\s*$", text))
     for pno, pm in enumerate(re.finditer(r"[^\n]+", text)):
@@ -202,6 +240,9 @@ def segment_report(text: str, year: int | None = None) -> list[Sentence]:
         is_l2 = bool(_LEVEL2.match(paragraph))
         is_keyword = not is_l1 and not is_l2 and len(stripped) <= 30 and bool(_KEYWORD_HEADING.search(stripped)) \
             and not _SENTENCE_END.search(stripped.rstrip("。"))
+        if turn is not None and not (is_l1 or is_keyword) and section_part == "review" \
+                and _turns_to_plan(stripped, turn):
+            section_part, turn = "plan", None
         if is_l1 or is_l2 or is_keyword:
             offset = len(paragraph) - len(paragraph.lstrip())
             hlen = len(stripped) if is_keyword else _heading_split(stripped)
@@ -220,6 +261,7 @@ def segment_report(text: str, year: int | None = None) -> list[Sentence]:
                         if part == "review":
                             review_numbered = is_l1
                         section_part = part
+                    turn = plan_turn(heading, year) if part == "review" else None
                 else:
                     level2 = heading
                 hs, he = pstart + offset, pstart + offset + hlen

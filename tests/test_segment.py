@@ -34,6 +34,21 @@ CASES = [
     # Under a plan heading, 比上年, 年均增长 and 累计 state targets too; the past needs a stronger cue.
     ("二、“十五五”时期主要目标\n地区生产总值年均增长5%左右。支出规模比上年增加1.2万亿元。去年完成投资100亿元。\n", 2026,
      {"地区生产总值年均增长5%左右。": "plan", "支出规模比上年增加1.2万亿元。": "plan", "去年完成投资100亿元。": "review"}),
+    # A heading that names a review and then a plan: review until a paragraph opens the plan, by its
+    # period (“十五五”时期是…), its draft (编制了…规划纲要) or its year; the plan's items after it are plan.
+    ("二、“十四五”时期发展成就和“十五五”时期主要目标任务\n过去五年，地区生产总值年均增长5.5%。\n"
+     "“十五五”时期是关键时期。\n（一）建设现代化产业体系。地区生产总值年均增长5%左右。\n三、2026年工作安排\n", 2026,
+     {"过去五年，地区生产总值年均增长5.5%。": "review", "“十五五”时期是关键时期。": "plan",
+      "地区生产总值年均增长5%左右。": "plan"}),
+    ("二、“十四五”时期发展成就和“十五五”时期主要目标任务\n五年来，新建学校50所。\n"
+     "根据省委建议，我们编制了规划纲要草案。森林覆盖率达到45%。\n", 2026,
+     {"五年来，新建学校50所。": "review", "森林覆盖率达到45%。": "plan"}),
+    ("一、1998年工作回顾和1999年工作的总体要求\n过去一年，国内生产总值增长7.8%。\n"
+     "各位代表！1999年，我们将迎接新的挑战。经济增长7%左右。\n", 1999,
+     {"过去一年，国内生产总值增长7.8%。": "review", "经济增长7%左右。": "plan"}),
+    # A review heading that names no plan stays review throughout.
+    ("一、2025年工作回顾\n“十五五”时期是关键时期。地区生产总值增长5.2%。\n", 2026,
+     {"地区生产总值增长5.2%。": "review"}),
     # A fragment without headings is judged from its wording.
     ("力争建成碧道20公里。去年建成碧道15公里。\n", 2022,
      {"力争建成碧道20公里。": "plan", "去年建成碧道15公里。": "review"}),
