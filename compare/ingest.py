@@ -400,8 +400,66 @@ def join_broken_lines(text: str) -> str:
     return "".join(pieces)
 
 
+# The speech's opening address on a line of its own: where a copy of the report begins.
+_OPENING_ADDRESS = re.compile(r"^[ \t]*各位代表:", re.M)
+_SENTENCE_TEXT = re.compile(r"[^。!?]{12,}")
+_WHITESPACE_RUN = re.compile(r"\s+")
+
+
+def _shared_share(part: str, other_compact: str) -> float:
+    """The share of `part`'s sentences (whitespace removed) that occur in `other_compact`."""
+    sentences = _SENTENCE_TEXT.findall(_WHITESPACE_RUN.sub("", part))
+    return sum(s in other_compact for s in sentences) / len(sentences) if sentences else 0.0
+
+
+def drop_second_copy(text: str) -> str:
+    """A page that holds the report twice (the article, then a copy broken into other lines): one copy.
+
+    The second copy starts at the next opening address (各位代表: on its own line) with the title
+    lines above it; it is a copy when most of its sentences are in the first. A salutation in the
+    middle of a speech starts no copy: what follows it is not said before.
+
+    >>> body = "各位代表:\\n今年全市生产总值增长百分之五左右。新建学校十二所和医院三所。\\n"
+    >>> drop_second_copy("政府工作报告\\n" + body + "政府工作报告\\n" + body.replace("。新", "。\\n新"))
+    '政府工作报告\\n各位代表:\\n今年全市生产总值增长百分之五左右。新建学校十二所和医院三所。\\n'
+    """
+    openings = [m.start() for m in _OPENING_ADDRESS.finditer(text)]
+    for second in openings[1:]:
+        first_compact = _WHITESPACE_RUN.sub("", text[:second])
+        if _shared_share(text[second:], first_compact) < 0.6:
+            continue
+        cut = second
+        for _ in range(10):  # the copy's title, date and dateline lines stand above its address
+            above = text.rfind("\n", 0, cut - 1) + 1
+            if cut == 0 or cut - above > 50 or "。" in text[above:cut]:
+                break
+            cut = above
+        return text[:cut]
+    return text
+
+
+# A line of a site's menu or link list: a few words, no digit, no punctuation of prose.
+_MENU_LINE = re.compile(r"[ \t]*[^\n\d。,;:!?、]{0,16}[ \t]*")
+
+
+def _trailing_menu(text: str) -> int:
+    """Where a run of at least 8 menu lines that ends the text starts (北京/天津/…/关于本站/网站地图:
+    the site's links after the report), else the text's length."""
+    cut = len(text.rstrip())
+    lines = 0
+    while cut > 0:
+        above = text.rfind("\n", 0, cut) + 1
+        if not _MENU_LINE.fullmatch(text, above, cut):
+            break
+        lines += bool(text[above:cut].strip())
+        cut = above - 1 if above else 0
+    return cut + 1 if lines >= 8 and cut > 0 else len(text)
+
+
 def _strip_clutter(text: str) -> str:
+    text = drop_second_copy(text)
     text = text[: _report_end(text)]
+    text = text[: _trailing_menu(text)]
     text = _CLUTTER_LINE.sub("", "\n" + text)[1:] if text else text
     text = join_broken_lines(text)
     if "扫一扫" in text or "【关闭" in text or "发布日期" in text:
