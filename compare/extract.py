@@ -633,9 +633,9 @@ def _row_ids(place: str, year: int) -> Callable[[str, int, int], str]:
 
 
 _COLUMNS = list(TARGET_COLUMNS)
-_ID, _PART, _TEXT, _KEY, _VALUE, _VALUE_HIGH, _UNIT, _COMPARATOR, _RESTATES = (
+_ID, _PART, _TEXT, _KEY, _VALUE, _VALUE_HIGH, _UNIT, _COMPARATOR, _DEADLINE, _RESTATES = (
     _COLUMNS.index(c) for c in ("id", "part", "text", "indicator_key", "value", "value_high", "unit", "comparator",
-                                "restates"))
+                                "deadline", "restates"))
 
 
 def extract_targets(report: Any):
@@ -846,13 +846,14 @@ def _target_rows(report: Any) -> list[list]:
 
 
 def _mark_restatements(rows: list[list]) -> None:
-    """Set `restates` on a plan row that repeats an earlier one (same key, value, unit and comparator;
-    for rows without a number, the same clause) to the first statement's id."""
+    """Set `restates` on a plan row that repeats an earlier one (same key, value, unit, comparator and
+    due year; for rows without a number, the same clause) to the first statement's id. The year's
+    生产总值增长8%以上 does not restate the five-year plan's 年均增长8%以上 (due in five years)."""
     first_statement: dict[tuple, str] = {}
     for row in rows:
         if row[_PART] != "plan":
             continue
-        key = (row[_KEY], row[_VALUE], row[_VALUE_HIGH], row[_UNIT], row[_COMPARATOR],
+        key = (row[_KEY], row[_VALUE], row[_VALUE_HIGH], row[_UNIT], row[_COMPARATOR], row[_DEADLINE],
                row[_TEXT] if row[_VALUE] is None else None)
         if key in first_statement:
             row[_RESTATES] = first_statement[key]

@@ -33,3 +33,13 @@ def test_a_year_before_the_report_is_history_not_a_due_year():
     text = "二、1985年的主要任务\n工业生产要远远超过1953年到1978年平均每年增长8%的速度。\n"
     (row,) = [r for r in targets_from_text(text, year=1985).to_dicts() if r["unit"] == "%"]
     assert row["part"] == "plan" and row["deadline"] == 1985
+
+
+def test_the_year_s_target_does_not_restate_the_five_year_one():
+    """生产总值增长8%以上 for the year is a target of its own beside the plan's 年均增长8%以上 (due in five
+    years): marked as a restatement, it would never be paired across years. Said twice for the year, it is one."""
+    text = ("二、今后五年主要目标\n地区生产总值年均增长8%以上。\n三、2021年工作安排\n地区生产总值增长8%以上。\n"
+            "地区生产总值增长8%以上。\n")
+    rows = [r for r in targets_from_text(text, year=2021).to_dicts() if r["value"] is not None]
+    assert [(r["deadline"], r["restates"] is None) for r in rows] == [(2025, True), (2021, True), (2021, False)]
+    assert rows[2]["restates"] == rows[1]["id"]
