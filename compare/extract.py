@@ -67,8 +67,8 @@ MODALITY_WORDS = ("确保", "力争", "争取", "努力", "力求", "务必", "�
 # 基本 is firmness only before a verb: 基本建成 yes, 基本医疗保险 no.
 _MODALITY_RE = re.compile(r"确保|力争|争取|努力|力求|务必|基本(?=建成|实现|完成|消除|形成|平衡|同步|稳定|覆盖|达到|解决|具备|恢复|持平|普及|落实|保持|消灭|满足|全覆盖)")
 # 增加值, 涨幅 and 增速 name indicators; they are not verbs of direction.
-_UP = re.compile(r"增长|提高|增加(?!值)|上涨|上升|扩大|提升|增至|上调|调高")
-_DOWN = re.compile(r"下降|降低|减少|压减|下调|调低|缩减|回落|降至|削减|压缩")
+_UP = re.compile(r"增长|提高|增加(?!值)|上涨|上升|扩大|提升|增至|上调|调高|递增")
+_DOWN = re.compile(r"下降|降低|减少|压减|下调|调低|缩减|回落|降至|削减|压缩|递减")
 
 # Verbs of action that open a commitment; a plan clause starting with one is a row even without a number.
 _ACTION_VERBS = (
@@ -96,7 +96,7 @@ _TAIL_WORDS = (
     "分别 同比 比上年 较上年 年均 平均 增长 下降 提高 降低 增加 减少 上涨 涨幅 增幅 降幅 控制在 达到 达 超过 突破 "
     "不低于 不少于 不超过 不高于 至少 低于 少于 不足 大约 约 近 为 是 在 到 了 至 的 实际 名义 保持 稳定在 以上 左右 "
     "和 与 及 、 等 共 累计 新增 新建 建成 提升 下降到 提高到 降到 增至 降至 回落到 回落 稳定 完成 时间 拟按 按 实现 压减 继续 "
-    "比去年 较去年 比上一年 可比 将 再 共有 只有 约有 每人 调高 调低 上调 下调 全年 今年 ?"
+    "比去年 较去年 比上一年 可比 将 再 共有 只有 约有 每人 调高 调低 上调 下调 全年 今年 递增 递减 ?"
 ).split()
 
 
