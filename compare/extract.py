@@ -20,7 +20,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Callable, NamedTuple, Sequence
 
-from compare.quantity import Quantity, could_hold_quantity, find_quantities
+from compare.quantity import Quantity, could_hold_quantity, find_quantities, parse_number
 from compare.segment import segment_report, split_clauses
 
 __all__ = ["TARGET_COLUMNS", "target_schema", "extract_targets", "extract_rows", "table_rows", "targets_from_text",
@@ -416,7 +416,30 @@ def _deadline_in(text: str) -> int | None:
     return _PLAN_PERIODS[m.group(1)] if m else None
 
 
-_FIVE_YEAR_SECTION = re.compile(r"[“\"]?(十[一二三四五]五)[”\"]?(?:时期|规划|期间|计划|发展)|(?:今后|未来)五年")
+# A five-year plan a heading names: “十五五”时期, “十五”计划, “七五”时期, 展望“十四五”, 第一个五年计划,
+# 今后五年.
+_FIVE_YEAR_SECTION = re.compile(
+    r"[“\"]?(十[一二三四五]五|十五|[六七八九]五)[”\"]?(?=的|时期|规划|期间|计划|发展|总体|目标|主要|$)"
+    r"|第([一二三四五六七八九十]{1,3})个五年(?:计划|规划)|(?:今后|未来)五年")
+_OLD_PLAN_PERIODS = {"六五": 1985, "七五": 1990, "八五": 1995, "九五": 2000, "十五": 2005}
+_CN_DIGITS = str.maketrans("0123456789", "〇一二三四五六七八九")
+
+
+def _plan_end(m: re.Match, year: int) -> int | None:
+    """The last year of the five-year plan a _FIVE_YEAR_SECTION match names.
+
+    >>> [_plan_end(_FIVE_YEAR_SECTION.search(h), 1955) for h in ("第一个五年计划", "第六个五年计划", "“十五”计划")]
+    [1957, 1985, 2005]
+    """
+    name, ordinal = m.group(1), m.group(2)
+    if name:
+        return _PLAN_PERIODS.get(name) or _OLD_PLAN_PERIODS[name]
+    if ordinal:
+        # The first plan ran 1953-1957, the second to 1962; the third began in 1966 after three years of
+        # adjustment, and every plan since has run five years.
+        n = parse_number(ordinal)
+        return None if n is None else 1957 if n == 1 else 1962 if n == 2 else 1970 + 5 * (int(n) - 3)
+    return year + 4
 
 
 @lru_cache(maxsize=4096)
@@ -431,18 +454,22 @@ def _section_deadline(section: str, year: int | None) -> int | None:
     True
     >>> _section_deadline("二、“十四五”时期发展成就和“十五五”时期主要目标任务", 2026)
     2030
+    >>> _section_deadline("二、“十二五”发展总体思路和目标任务市委全会通过的规划建议,是…", 2011)
+    2015
+    >>> _section_deadline("二、我们在第二个五年计划的第二年——一九五九年经济战线上的任务", 1959) is None
+    True
     """
-    heading = section.split(" > ", 1)[0]
+    # A heading glued to its paragraph (the page lost the break) is read up to its first comma.
+    heading = section.split(" > ", 1)[0].split(",", 1)[0]
+    if year is None or f"{year}年" in heading or "今年" in heading or \
+            f"{str(year).translate(_CN_DIGITS)}年" in heading.replace("零", "〇"):
+        return None
     # The last period the heading names: “十四五”时期发展成就和“十五五”时期主要目标任务 plans for 十五五.
     m = None
     for m in _FIVE_YEAR_SECTION.finditer(heading):
         pass
-    if not m or year is None or f"{year}年" in heading or "今年" in heading:
-        return None
-    if "," in heading and not heading.endswith(":"):
-        return None  # a sentence taken for a heading (今后五年,是完成“十五”计划,并为: a line the page cut)
-    end = _PLAN_PERIODS[m.group(1)] if m.group(1) else year + 4
-    return end if end > year else None
+    end = _plan_end(m, year) if m else None
+    return end if end is not None and end > year else None
 
 
 _YEAR_OPENING = re.compile(r"((?:19|20)\d\d)年")

@@ -55,7 +55,7 @@ _CN_NUM = "一二三四五六七八九十"
 _LEVEL1 = re.compile(rf"^\s*(?:[{_CN_NUM}]+、|第[{_CN_NUM}]+部分)")
 _LEVEL2 = re.compile(rf"^\s*[(（][{_CN_NUM}]+[)）]")
 # Unnumbered headings (米易 2022: "2021年工作回顾").
-_KEYWORD_HEADING = re.compile(r"(工作回顾|的回顾|工作安排|工作任务|主要任务|目标任务|总体要求|政策取向|工作部署|主要目标|工作建议|"
+_KEYWORD_HEADING = re.compile(r"(工作回顾|的回顾|年回顾|工作安排|工作任务|主要任务|目标任务|总体要求|政策取向|工作部署|主要目标|工作建议|"
                               r"自身建设|政府工作|主要工作|重点工作|工作及措施|今后五年|未来五年)")
 _REVIEW_HEADING = re.compile(r"回顾|过去|总结|成绩|成就")
 _PLAN_HEADING = re.compile(r"安排|任务|目标|要求|部署|建议|今年|取向|打算|思路|自身建设|加强政府|工作重点|举措")
@@ -222,8 +222,10 @@ def segment_report(text: str, year: int | None = None) -> list[Sentence]:
     section = ""
     in_notes = False
     turn: re.Pattern | None = None  # under a review-then-plan heading: what opens its plan (plan_turn)
+    # Headings that say which part they open: numbered, or a short line of their own (过去五年的回顾,
+    # 今后五年的主要任务: national 1983).
     has_headings = bool(re.search(r"(?m)^\s*[一二三四五六七八九十]+、.{0,30}(回顾|任务|安排|工作|目标|要求)", text)) or \
-        bool(re.search(r"(?m)^.{0,25}(工作回顾|工作安排)\s*$", text))
+        bool(re.search(r"(?m)^.{0,25}(工作回顾|的回顾|年回顾|工作安排|主要任务|工作任务)[^\n。]{0,12}$", text))
     for pno, pm in enumerate(re.finditer(r"[^\n]+", text)):
         pstart, pend = pm.start(), pm.end()
         paragraph = pm.group()

@@ -1,5 +1,7 @@
 """Deadlines: a plan row is due in the report's year unless its words or its section say otherwise."""
 
+import pytest
+
 from compare.extract import targets_from_text
 
 REPORT = (
@@ -43,3 +45,16 @@ def test_the_year_s_target_does_not_restate_the_five_year_one():
     rows = [r for r in targets_from_text(text, year=2021).to_dicts() if r["value"] is not None]
     assert [(r["deadline"], r["restates"] is None) for r in rows] == [(2025, True), (2021, True), (2021, False)]
     assert rows[2]["restates"] == rows[1]["id"]
+
+
+@pytest.mark.parametrize(("heading", "year", "due"), [
+    ("二、关于“十五”计划", 2001, 2005),            # the tenth plan, named without its 个五年
+    ("二、“七五”时期的基本任务", 1986, 1990),
+    ("二、第一个五年计划概要", 1955, 1957),         # the first plan ran 1953-1957
+    ("二、展望“十四五”,我们站在新的历史起点", 2021, 2025),  # a heading glued to its paragraph
+    ("二、我们在第二个五年计划的第二年——一九五九年的任务", 1959, 1959),  # it names its own year
+])
+def test_five_year_plan_headings_set_the_plan_s_last_year(heading, year, due):
+    (row,) = [r for r in targets_from_text(f"{heading}\n新建学校20所。\n", year=year).to_dicts()
+              if r["value"] is not None]
+    assert row["part"] == "plan" and row["deadline"] == due

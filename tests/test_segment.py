@@ -49,6 +49,10 @@ CASES = [
     # A review heading that names no plan stays review throughout.
     ("一、2025年工作回顾\n“十五五”时期是关键时期。地区生产总值增长5.2%。\n", 2026,
      {"地区生产总值增长5.2%。": "review"}),
+    # Unnumbered headings on lines of their own (national 1983): the review section is all review.
+    ("各位代表:\n过去五年的回顾\n国民经济逐步走上健康发展的轨道。农业实现了全面高涨。\n今后五年的主要任务\n"
+     "粮食产量达到八千亿斤。\n", 1983,
+     {"国民经济逐步走上健康发展的轨道。": "review", "农业实现了全面高涨。": "review", "粮食产量达到八千亿斤。": "plan"}),
     # A fragment without headings is judged from its wording.
     ("力争建成碧道20公里。去年建成碧道15公里。\n", 2022,
      {"力争建成碧道20公里。": "plan", "去年建成碧道15公里。": "review"}),
