@@ -202,7 +202,7 @@ _PREFIX_COMPARATORS = [  # longest first where one contains another
     ("超过", ">"), ("高于", ">"), ("多于", ">"), ("突破", ">"), ("超", ">"), ("跨越", ">"), ("迈上", ">="),
     ("不超过", "<="), ("不高于", "<="), ("控制在", "<="),
     ("低于", "<"), ("少于", "<"), ("不足", "<"),
-    ("大约", "~"), ("约", "~"), ("近", "~"),
+    ("大约", "~"), ("约", "~"), ("接近", "~"), ("近", "~"),
 ]
 _PREFIX_BY_LENGTH = sorted(_PREFIX_COMPARATORS, key=lambda wc: len(wc[0]), reverse=True)
 _SUFFIX_COMPARATORS = [("以上", ">="), ("以内", "<="), ("以下", "<="), ("左右", "~"), ("上下", "~")]
@@ -311,6 +311,8 @@ def _prefix_comparator(clause: str, start: int) -> tuple[str | None, int]:
         if before.endswith(word):
             if word == "超" and before.endswith(("赶超", "高超")):
                 return None, start  # 赶超5个百分点: catching up, not "more than"
+            if word == "约" and before.endswith(("签约", "节约", "合约", "公约", "条约", "履约")):
+                return None, start  # 项目签约3543亿元: signed, not "about"
             return comp, len(before) - len(word)
     return None, start
 
