@@ -96,7 +96,7 @@ _TAIL_WORDS = (
     "分别 同比 比上年 较上年 年均 平均 增长 下降 提高 降低 增加 减少 上涨 涨幅 增幅 降幅 控制在 达到 达 超过 突破 "
     "不低于 不少于 不超过 不高于 至少 低于 少于 不足 大约 约 接近 近 为 是 在 到 了 至 的 实际 名义 保持 稳定在 以上 左右 "
     "和 与 以及 及 、 等 共 累计 新增 新建 建成 提升 下降到 提高到 降到 增至 降至 回落到 回落 稳定 完成 时间 拟按 按 实现 压减 继续 "
-    "比去年 较去年 比上一年 可比 将 再 共有 只有 约有 每人 调高 调低 上调 下调 全年 今年 递增 递减 ?"
+    "比去年 较去年 比上一年 可比 将 再 共有 只有 约有 每人 调高 调低 上调 下调 全年 今年 递增 递减 进一步 持续 稳步 逐步 ?"
 ).split()
 
 
@@ -123,10 +123,10 @@ def _word_alternation(words: list[str], guards: dict[str, str] | None = None) ->
 
 
 # A lead or tail word that is part of a word of the indicator: 要素, 共享, 共建, 计划生育, 和美乡村, 及时;
-# 签约, 惠及, 接近, 附近.
+# 签约, 惠及, 接近, 附近, 可持续.
 _LEAD_GUARDS = {"要": "(?![素求点件])", "共": "(?![享建同治富])", "计划": "(?!生育|单列)", "和": "(?![美谐])",
                 "及": "(?![时早])"}
-_TAIL_GUARDS = {"约": "(?<![签节合公条])", "及": "(?<![惠普涉波顾危以])", "近": "(?<![接附最])"}
+_TAIL_GUARDS = {"约": "(?<![签节合公条])", "及": "(?<![惠普涉波顾危以])", "近": "(?<![接附最])", "持续": "(?<!可)"}
 
 
 # Verbs and connectives at the start, comparators and direction words at the end, in one match.
@@ -511,7 +511,22 @@ def _is_commitment(clause: str) -> bool:
         return False  # 这是增强农业发展后劲的一项重要措施: a comment on what was said
     # 我们要深入贯彻…, 今年将加快…: who and when come before the verb.
     lead = _COMMITMENT_LEAD.match(clause).end() if clause[:1] in "我今全明要将必还" else 0
-    return _ACTION_RE.search(clause, lead, lead + 6) is not None
+    if _ACTION_RE.search(clause, lead, lead + 6) is not None:
+        return True
+    # What comes first and the promise at the end: 安宁河一桥国庆前建成通车, 特勤消防站年底前建成投用,
+    # 化学需氧量排放量控制在省下达目标以内, 城乡居民收入增长与经济增长同步.
+    return clause[-1] in _COMMITMENT_LAST_CHARS and len(clause) <= 40 and _COMMITMENT_END.search(clause) is not None \
+        and _DONE_ALREADY.search(clause) is None
+
+
+_DONE_ALREADY = re.compile(r"已|了|曾")  # 附属工程均已完工: done, not promised
+
+
+_COMMITMENT_END = re.compile(
+    r"(?:建成|主体|全面|基本)?(?:完工|竣工|通车|投用|投产|开业|投入使用|投入运营|建成运营|开工建设)$"
+    r"|(?:完成|控制在|达到|低于)(?:国家|省|市|上级)(?:下达|定|确定|要求)?的?(?:目标|任务|指标|计划)(?:以内|之内)?$"
+    r"|与经济增长同步$|(?:进一步|持续|稳步|继续)(?:下降|降低|提高|改善|提升|减少)$")
+_COMMITMENT_LAST_CHARS = frozenset("工车用产业营设内步降低高善升少标务")
 
 
 def _shares(indicator: str, n: int | None) -> list[str] | None:

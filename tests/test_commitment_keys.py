@@ -46,3 +46,22 @@ def test_the_speech_outline_is_no_commitment():
 def test_a_plan_clause_that_commits_to_an_action_is_a_row(clause, is_row):
     rows = targets_from_text(f"二、2024年工作任务\n{clause}。", year=2024).to_dicts()
     assert any(r["text"] == clause and r["value"] is None for r in rows) == is_row
+
+
+@pytest.mark.parametrize(("sentence", "clause", "indicator"), [
+    # the promise at the end, what it is about first: a row, outside a list of targets too
+    ("二、2024年工作安排\n安宁河一桥国庆前建成通车。", "安宁河一桥国庆前建成通车", "安宁河一桥国庆前建成通车"),
+    ("二、2024年工作安排\n特勤消防站年底前建成投用。", "特勤消防站年底前建成投用", "特勤消防站年底前建成投用"),
+    ("二、2024年工作安排\n化学需氧量排放量控制在省下达目标以内。", "化学需氧量排放量控制在省下达目标以内", None),
+    ("二、2024年工作安排\n主要污染物排放量进一步下降。", "主要污染物排放量进一步下降", "主要污染物排放量"),
+    ("二、2024年工作安排\n确保脱贫人口退出的可持续。", "确保脱贫人口退出的可持续", "脱贫人口退出的可持续"),
+])
+def test_a_promise_at_the_end_is_a_commitment(sentence, clause, indicator):
+    rows = [r for r in targets_from_text(sentence, year=2024).to_dicts() if r["text"] == clause]
+    assert len(rows) == 1 and rows[0]["value"] is None and rows[0]["part"] == "plan"
+    assert indicator is None or rows[0]["indicator"] == indicator
+
+
+def test_what_is_done_already_is_no_commitment():
+    rows = targets_from_text("二、2024年工作安排\n跑道、田径场等附属工程均已完工。", year=2024).to_dicts()
+    assert not [r for r in rows if "完工" in r["text"]]
