@@ -314,18 +314,38 @@ def _indicator_for(clause: str, quantities: list[Quantity], k: int) -> tuple[str
     # 实施城东污水厂、滨河公园等12个重点项目: the words before 等 are examples of what the number counts.
     number_first = (len(segment) > 2 and segment[-1] in _ITEM_JOINERS and k > 0) \
         or (len(following) > 2 and following[-1] in _ITEM_JOINERS) or segment.endswith("等")
+    # 统筹推进10个行政村污水治理工程, 规划建设3.5万亩高标准农田: after a verb of action the number counts
+    # the noun after it (but 研发投入强度提高2个百分点 names what changes before).
+    if len(before) >= 2 and not (noun_after and k) and not number_first and q.unit not in _NOT_COUNTED_UNITS \
+            and _ENDS_WITH_ACTION.search(segment):
+        counted = _noun_after(clause, quantities, k, item_only=True)
+        if len(counted) >= 2:
+            return counted, indicator_key(counted)
     if len(before) >= 2 and not (noun_after and k) and not number_first:
         return _whole_term(segment, before), _known_key(_light_clean(segment)) or indicator_key(before)
     if _TARGET_PREFIX_HINT.search(segment) and _known_key(segment):
         return _clean_indicator(segment) or before, _known_key(segment)
-    right = quantities[k + 1].start if k + 1 < len(quantities) else len(clause)
-    after = _UNIT_ALTERNATIVE.sub("", clause[q.end:right], count=1)  # 7万套(间)保障性租赁住房
-    after = _LIST_JOINERS.split(after)[0] if k + 1 < len(quantities) else after
-    after = _clean_indicator(after) or before
+    after = _noun_after(clause, quantities, k) or before
     if not after:
         # 开展培训500场次以上, 全年培训40万人次: the verb is all the words say; it is what is counted.
         after = _TAIL_ONLY.fullmatch(_light_clean(segment).strip()).group(1)
     return after, indicator_key(after)
+
+
+# Units of a rate, a change or a span: 保有率提升8个百分点, 五年提升行动: what changes is named before.
+_NOT_COUNTED_UNITS = frozenset(("%", "个百分点", "倍", "成", "‰", "番", "年", None))
+_ENDS_WITH_ACTION = re.compile(f"(?:{'|'.join(sorted(_ACTION_VERBS, key=len, reverse=True))})了?$")
+
+
+def _noun_after(clause: str, quantities: Sequence[Quantity], k: int, item_only: bool = False) -> str:
+    """The words after quantity k, up to the next quantity's item, as an indicator ('' when none);
+    with `item_only`, up to the end of its list item too (改造3057个、总量居全国第二)."""
+    right = quantities[k + 1].start if k + 1 < len(quantities) else len(clause)
+    after = _UNIT_ALTERNATIVE.sub("", clause[quantities[k].end:right], count=1)  # 7万套(间)保障性租赁住房
+    after = _LIST_JOINERS.split(after)[0] if k + 1 < len(quantities) else after
+    if item_only:
+        after = after.split("、", 1)[0]
+    return _clean_indicator(after)
 
 
 def _whole_term(segment: str, indicator: str) -> str:
