@@ -67,7 +67,7 @@ MODALITY_WORDS = ("确保", "力争", "争取", "努力", "力求", "务必", "�
 # 基本 is firmness only before a verb: 基本建成 yes, 基本医疗保险 no.
 _MODALITY_RE = re.compile(r"确保|力争|争取|努力|力求|务必|基本(?=建成|实现|完成|消除|形成|平衡|同步|稳定|覆盖|达到|解决|具备|恢复|持平|普及|落实|保持|消灭|满足|全覆盖)")
 # 增加值, 涨幅 and 增速 name indicators; they are not verbs of direction.
-_UP = re.compile(r"增长|提高|增加(?!值)|上涨|上升|扩大|提升|增至|上调|调高|递增")
+_UP = re.compile(r"增长(?![率点极])|提高|增加(?!值)|上涨|上升|扩大|提升|增至|上调|调高|递增")
 _DOWN = re.compile(r"下降|降低|减少|压减|下调|调低|缩减|回落|降至|削减|压缩|递减")
 
 # Verbs of action that open a commitment; a plan clause starting with one is a row even without a number.
@@ -96,7 +96,7 @@ _TAIL_WORDS = (
     "分别 同比 比上年 较上年 年均 平均 增长 下降 提高 降低 增加 减少 上涨 涨幅 增幅 降幅 控制在 达到 达 超过 突破 "
     "不低于 不少于 不超过 不高于 至少 低于 少于 不足 大约 约 接近 近 为 是 在 到 了 至 的 实际 名义 保持 稳定在 以上 左右 "
     "和 与 以及 及 、 等 共 累计 新增 新建 建成 提升 下降到 提高到 降到 增至 降至 回落到 回落 稳定 完成 时间 拟按 按 实现 压减 继续 "
-    "比去年 较去年 比上一年 可比 将 再 共有 只有 约有 每人 调高 调低 上调 下调 全年 今年 递增 递减 进一步 持续 稳步 逐步 ?"
+    "比去年 较去年 比上一年 可比 将 再 共有 只有 约有 每人 调高 调低 上调 下调 全年 今年 递增 递减 进一步 持续 稳步 逐步 力争 确保 争取 ?"
 ).split()
 
 
@@ -163,7 +163,7 @@ _DEADLINE_RE = re.compile(r"(?:到|至|在)((?:20|19)\d\d)年|((?:20|19)\d\d)年
 _PLAN_PERIODS = {"十一五": 2010, "十二五": 2015, "十三五": 2020, "十四五": 2025, "十五五": 2030}
 _PERIOD_END_RE = re.compile(r"[“\"]?(十[一二三四五]五)[”\"]?(?:期末|末|时期末)")
 _TARGET_LIST_RE = re.compile(r"预期目标|主要目标|目标是|目标为")
-_INHERIT_RE = re.compile(r"^(?:同比|比上年|较上年|比去年|较去年|比上一年|年均|其中)?$")
+_INHERIT_RE = re.compile(r"^(?:同比|比上年|较上年|比去年|较去年|比上一年|年均|其中|同口径|较年初|比年初|按可比价格计算)?$")
 
 
 @lru_cache(maxsize=1)
@@ -205,7 +205,8 @@ def indicator_key(indicator: str | None) -> str | None:
     keys = _synonym_keys()
     found = [m.group(1) for m in _synonym_finder().finditer(indicator)
              if not _SHARE_BEFORE.search(indicator, 0, m.start()) and not _SHARE_AFTER.match(indicator, m.start() + len(m.group(1)))
-             and not (keys[m.group(1)] in _PER_UNIT_BASES and _PER_UNIT_BEFORE.search(indicator, 0, m.start()))]
+             and not (keys[m.group(1)] in _PER_UNIT_BASES and _PER_UNIT_BEFORE.search(indicator, 0, m.start()))
+             and not (m.group(1) == "粮食" and _NOT_GRAIN_OUTPUT_AFTER.match(indicator, m.end(1)))]
     return keys[max(found, key=len)] if found else indicator
 
 
@@ -214,6 +215,8 @@ _SHARE_BEFORE = re.compile(r"(?:占|相当于)[^，,]{0,4}$")
 # (but 全民所有制单位固定资产投资 is investment: there 单位 means the units that invest).
 _PER_UNIT_BEFORE = re.compile(r"(?:单位|万元)(?:国内|地区|全市|全省|全区|全县)?$")
 _PER_UNIT_BASES = frozenset(("国内生产总值", "规模以上工业增加值", "工业增加值"))
+# 粮食 alone is the grain harvest, but not in 粮食安全, 粮食直补, 粮食播种面积, 粮食储备, 粮食单产.
+_NOT_GRAIN_OUTPUT_AFTER = re.compile(r"安全|直补|补贴|购销|储备|种植|播种|面积|单产|价格|收购|流通|加工|能源|和重要农产品")
 _SHARE_AFTER = re.compile(r"中?的?(?:比重|比例|占比|贡献率|贡献)")
 
 

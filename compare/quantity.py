@@ -190,7 +190,7 @@ def parse_number(text: str) -> float | None:
 # Longest first, so 个百分点 wins over 个 and 平方公里 over 公里.
 _UNITS = sorted("""
 个百分点 百分点 % ‰ 元 美元 人民币 人次 万人次 人 户 家 所 座 个 条 项 宗 株 棵 亩 公顷 平方公里 平方千米 平方米 立方米 兆瓦时 吉瓦 吉瓦时
-公里 千米 米 吨标准煤 吨 千瓦时 千瓦 兆瓦 瓦 度 斤 公斤 千克 克 辆 台 套 张 间 栋 幢 处 件 床 张床位 名 位 次 场 部 艘 架 头 只
+公里 千米 米 吨标准煤 吨 千瓦时 千瓦 兆瓦 瓦 度 斤 公斤 千克 克拉 克 辆 台 套 张 间 栋 幢 处 件 床 张床位 名 位 次 场 部 艘 架 头 只
 羽 周年 年 个月 天 小时 分钟 倍 类 大类 级 层 批 篇 册 标箱 吨公里 立方 平方 岁 周 日 微克/立方米 微克每立方米 片 块 辆次 单 份 支 对
 元/吨 元/人 万元 种 门 起 例 人次 场次 千瓦 万千瓦 路 班 趟 列 组 轮 段 亿元 款 眼 平米 千伏 伏 千帕 成 个工作日 工作日
 批次 枚 标准箱 期 届 根 吨标准煤/万元 吨/万元 立方米/万元
@@ -211,7 +211,7 @@ _ARABIC = r"\d+(?:,\d{3})+(?![\d,])(?:\.\d+)?|\d+(?:\.\d+)?"
 _CN_NUM = f"[{_CN_NUMERAL_CHARS}]+(?:点[〇零一二三四五六七八九]+)?"
 _MAG = r"万亿|千万|百万|十万|亿|万|千(?![米克瓦伏帕])"
 _APPROX = r"多|余"
-_RANGE_SEP = r"\s*(?:-|~|至|到|—|–)\s*"
+_RANGE_SEP = r"\s*(?:--|——|-|~|至|到|—|–)\s*"
 _RANGE_SEP_RE = re.compile(_RANGE_SEP)
 
 # One numeral with magnitude, approximation word and unit; ranges are joined later.
@@ -343,6 +343,9 @@ def _is_not_a_quantity(clause: str, m: re.Match) -> bool:
     before = clause[max(0, start - 12):start]
     prev = before[-1:] if before else ""
     nxt = after[:1]
+    # A number with a character lost inside it (1?43亿美元: the page lost the decimal point) cannot be read.
+    if (nxt == "?" and after[1:2].isdigit()) or (prev == "?" and before[-2:-1].isdigit()):
+        return True
     # Glued to Latin letters or formula signs: 5G, C919, PM2.5, 1+18+N, 3D.
     if _LATIN_OR_SIGN_AFTER.match(nxt) and unit is None or _LATIN_OR_PLUS_BEFORE.match(prev):
         return True

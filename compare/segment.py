@@ -60,20 +60,21 @@ _KEYWORD_HEADING = re.compile(r"(工作回顾|的回顾|年回顾|工作安排|�
 _REVIEW_HEADING = re.compile(r"回顾|过去|总结|成绩|成就")
 _PLAN_HEADING = re.compile(r"安排|任务|目标|要求|部署|建议|今年|取向|打算|思路|自身建设|加强政府|工作重点|举措")
 
-# A lone ? ends a sentence; ???? marks characters lost in the source and does not.
-_SENTENCE_END = re.compile(r"(?=[。！？!?\n])(?:(?:[。！？!]|(?<!\?)\?(?!\?))+[”’\"」』)）]*|\n)")
+# A lone ? ends a sentence; ???? marks characters lost in the source and does not, nor does a ? between
+# digits (1?43亿美元: a lost decimal point).
+_SENTENCE_END = re.compile(r"(?=[。！？!?\n])(?:(?:[。！？!]|(?:(?<![?\d])\?(?!\?)|(?<=\d)\?(?![?\d])))+[”’\"」』)）]*|\n)")
 # One whole sentence: its words up to the first _SENTENCE_END, then that end (or the end of the
 # text). Scanning the words as one character class lets the regex engine run through them in a
 # tight loop; searching for _SENTENCE_END tried its look-ahead at every character (3x slower).
 # ?? runs (lost characters) are words; so is the rest of one that the previous sentence cut.
 _SENTENCE = re.compile(
-    r"(?:(?<=\?)\?+)?[^。！？!?\n]*(?:\?{2,}[^。！？!?\n]*)*"
-    r"(?:(?:[。！？!]|(?<!\?)\?(?!\?))+[”’\"」』)）]*|\n|\Z)"
+    r"(?:(?<=\?)\?+)?[^。！？!?\n]*(?:(?:\?{2,}|(?<=\d)\?(?=\d))[^。！？!?\n]*)*"
+    r"(?:(?:[。！？!]|(?:(?<![?\d])\?(?!\?)|(?<=\d)\?(?![?\d])))+[”’\"」』)）]*|\n|\Z)"
 )
 # Clause boundaries: CJK and ASCII punctuation, but not a comma between digits (1,000; 1,2,3号线) or a colon in 10:40.
 # A clause runs up to CJK or ASCII punctuation; a comma or colon between digits (1,000; 10:40)
 # and a run of ?? (characters lost in the source) stay inside it.
-_CLAUSE_BODY = re.compile(r"[^，；。：！？,;:!?]+(?:(?:(?<=\d)[,:](?=\d)|\?{2,})[^，；。：！？,;:!?]*)*|\?{2,}[^，；。：！？,;:!?]*(?:(?:(?<=\d)[,:](?=\d)|\?{2,})[^，；。：！？,;:!?]*)*")
+_CLAUSE_BODY = re.compile(r"[^，；。：！？,;:!?]+(?:(?:(?<=\d)[,:?](?=\d)|\?{2,})[^，；。：！？,;:!?]*)*|\?{2,}[^，；。：！？,;:!?]*(?:(?:(?<=\d)[,:?](?=\d)|\?{2,})[^，；。：！？,;:!?]*)*")
 _HAS_WORD = re.compile(r"[^\W_]")
 # A note of the report's glossary: its mark, the term, a colon (〔12〕“11312”总体部署：…, [1]“4+4”产业体系:…).
 _NOTE_PARAGRAPH = re.compile(r"\s*(?:〔\d{1,3}〕|\[\d{1,3}\]|【\d{1,3}】|注\d{1,3}[、.])[^。:：]{1,40}[:：]")
