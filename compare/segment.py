@@ -91,6 +91,20 @@ _PLAN_CUE = re.compile(r"今年|明年|力争|确保|争取|预期目标|主要�
 _PAST_YEAR = re.compile(r"(?:^|[^\d])((?:19|20)\d\d)年")
 
 
+# A notes heading that names the report (《政府工作报告》有关内容名词注释, 附件一：名词解释).
+_NOTES_TITLE = re.compile(r"(?:附件[一二三四五六七八九十\d]*[:：]?)?[^\n。]{0,20}(?:名词解释|名词注释|注释|附注)[:：]?")
+_APPENDIX = re.compile(r"附件[一二三四五六七八九十\d]*[:：]?\s*([^\n。]{0,30})")
+_NEXT_LINE = re.compile(r"\S[^\n]*")
+
+
+def _appendix_title(appendix: re.Match, text: str, end: int) -> str:
+    """An appendix's title: the rest of its 附件 line, else the line after it (附件1 / 2026年十件民生实事)."""
+    if appendix.group(1).strip():
+        return appendix.group(1)
+    following = _NEXT_LINE.search(text, end)
+    return following.group()[:40] if following else ""
+
+
 def heading_part(heading: str, year: int | None) -> str | None:
     """The part a top-level heading opens, or None when it says nothing.
 
@@ -236,13 +250,16 @@ def segment_report(text: str, year: int | None = None) -> list[Sentence]:
         stripped = paragraph.strip()
         # 〔2〕六大产业：指…(见第2页): the report's notes on its own terms explain, they do not commit;
         # nor does anything after a heading of notes (注释, 名词解释), which ends the report.
-        if not in_notes and len(stripped) <= 8 and _NOTES_HEADING.fullmatch(stripped):
+        if not in_notes and (len(stripped) <= 8 and _NOTES_HEADING.fullmatch(stripped)
+                             or len(stripped) <= 30 and _NOTES_TITLE.fullmatch(stripped)):
             in_notes = True
         is_note = in_notes or paragraph[:1] in _NOTE_FIRST and _NOTE_PARAGRAPH.match(paragraph) is not None
+        # An appendix (附件2 / 安国市2021年十大工程进展情况说明) is a part of its own, named by its title.
+        appendix = _APPENDIX.fullmatch(stripped) if stripped[:2] == "附件" and not in_notes else None
         is_l1 = bool(_LEVEL1.match(paragraph))
         is_l2 = bool(_LEVEL2.match(paragraph))
-        is_keyword = not is_l1 and not is_l2 and len(stripped) <= 30 and bool(_KEYWORD_HEADING.search(stripped)) \
-            and not _SENTENCE_END.search(stripped.rstrip("。"))
+        is_keyword = not is_l1 and not is_l2 and (appendix is not None or len(stripped) <= 30 and bool(
+            _KEYWORD_HEADING.search(stripped)) and not _SENTENCE_END.search(stripped.rstrip("。")))
         if turn is not None and not (is_l1 or is_keyword) and section_part == "review" \
                 and _turns_to_plan(stripped, turn):
             section_part, turn = "plan", None
@@ -253,7 +270,7 @@ def segment_report(text: str, year: int | None = None) -> list[Sentence]:
                 heading = stripped[:hlen].rstrip("。")
                 if is_l1 or is_keyword:
                     level1, level2 = heading, ""
-                    part = heading_part(heading, year)
+                    part = heading_part(_appendix_title(appendix, text, pend) if appendix else heading, year)
                     if part is None and section_part == "review" and is_l1 and review_numbered:
                         # Reports review first and plan after: a numbered heading that says nothing
                         # itself, after a numbered review heading, opens the plans (national 1993).

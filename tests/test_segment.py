@@ -53,6 +53,11 @@ CASES = [
     ("各位代表:\n过去五年的回顾\n国民经济逐步走上健康发展的轨道。农业实现了全面高涨。\n今后五年的主要任务\n"
      "粮食产量达到八千亿斤。\n", 1983,
      {"国民经济逐步走上健康发展的轨道。": "review", "农业实现了全面高涨。": "review", "粮食产量达到八千亿斤。": "plan"}),
+    # An appendix is a part of its own, named by its title: last year's progress report is review, this
+    # year's list of projects plan, and notes on the report's terms other.
+    ("二、2022年工作安排\n新建学校5所。\n附件1\n2022年十件民生实事\n新建公园3个。\n附件2\n"
+     "2021年十大工程进展情况说明\n完成投资12亿元。\n附件三：《政府工作报告》有关内容名词注释\n1.两区:指示范区。\n", 2022,
+     {"新建学校5所。": "plan", "新建公园3个。": "plan", "完成投资12亿元。": "review", "1.两区:指示范区。": "other"}),
     # A fragment without headings is judged from its wording.
     ("力争建成碧道20公里。去年建成碧道15公里。\n", 2022,
      {"力争建成碧道20公里。": "plan", "去年建成碧道15公里。": "review"}),
