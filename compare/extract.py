@@ -577,6 +577,9 @@ def _shares(indicator: str, n: int | None) -> list[str] | None:
         return None
     if n in (2, None) and "城乡" in indicator:
         return [indicator.replace("城乡", "城镇", 1), indicator.replace("城乡", "农村", 1)]
+    compound = _COMPOUND_SHARES.search(indicator) if n in (2, None) and not _SHARE_JOINERS.search(indicator) else None
+    if compound:  # 存贷款余额 -> 存款余额, 贷款余额; 进出口 -> 进口, 出口
+        return [indicator.replace(compound.group(), share, 1) for share in _COMPOUND_SHARES_OF[compound.group()]]
     sectors = _THREE_SECTORS.match(indicator)
     if sectors and n in (3, None):
         # 一二三产增加值 / 一、二、三产业增加值: the three sectors, each with the measure.
@@ -614,6 +617,8 @@ def _shares_repeated(indicator: str, quantities: Sequence[Quantity]) -> list[str
     return None
 
 
+_COMPOUND_SHARES_OF = {"存贷款": ("存款", "贷款"), "进出口": ("进口", "出口")}
+_COMPOUND_SHARES = re.compile("|".join(_COMPOUND_SHARES_OF))
 _THREE_SECTORS = re.compile(r"一[、,，]?二[、,，]?三(?:次)?产(?:业)?")
 
 
@@ -786,10 +791,16 @@ def _read_clause(ctext: str) -> _ClauseReading | None:
     quantities = find_quantities(ctext)
     if not quantities:
         return None
-    # 分别增长7%和8%左右, 分别达到120万吨和8万吨: one comparator word covers the whole list.
+    # 分别增长7%和8%左右, 分别达到120万吨和8万吨: one comparator word covers the whole list; so does the
+    # word before the first of a bare list (达到700亿元、60亿元) or after its last (增长5%和3%左右).
     stated = [q.comparator for q in quantities if q.comparator not in ("=", "range")]
-    if "分别" in ctext and len(quantities) > 1 and stated:
+    if len(quantities) > 1 and stated and "分别" in ctext:
         quantities = [q if q.comparator != "=" else q._replace(comparator=stated[-1]) for q in quantities]
+    elif len(stated) == 1 and len(quantities) > 1 and _is_list(ctext, quantities):
+        first, last = quantities[0], quantities[-1]
+        if first.comparator == stated[0] and not first.raw[:1].isdigit() or \
+                last.comparator == stated[0] and last.raw.endswith(("左右", "以上", "以下", "以内", "上下")):
+            quantities = [q if q.comparator != "=" else q._replace(comparator=stated[0]) for q in quantities]
     if len(quantities) > 1 and quantities[-1].unit == "个百分点" and "个" in ctext:
         # 分别提高1个和2个百分点: the list's unit is written once, at its end.
         quantities = [q._replace(unit="个百分点") if q.unit == "个" and ctext[q.end:q.end + 1] in _ITEM_JOINERS
@@ -894,10 +905,15 @@ def _target_rows(report: Any) -> list[list]:
                         # 今年经济增长速度的宏观调控目标，定为百分之八至九: the clause before names it.
                         indicators[k], keys[k] = subject
             subject_before = None
+            # 地方生产总值和全部财政收入达到700亿元、60亿元, 药品、耗材降价58%和80%: a list of figures for an
+            # indicator that lists as many shares gives one to each, 分别 or not.
+            listed_shares = _shares(indicators[0], n) if n > 1 and not distributive and reading.is_list \
+                and len(set(indicators)) == 1 and (_SHARE_JOINERS.search(indicators[0]) or "城乡" in indicators[0]) \
+                else None
             index = 0
             emitted: list[tuple[str, str | None]] = []  # this clause's (indicator, key) pairs, in order
             for k, q in enumerate(quantities):
-                shares = [indicators[k]]
+                shares = [listed_shares[k]] if listed_shares else [indicators[k]]
                 if distributive:
                     split = _shares(indicators[k], len(quantities)) if "分别" in ctext else None
                     if split is None and "分别" in ctext and len(quantities) <= 12:

@@ -320,8 +320,15 @@ def _prefix_comparator(clause: str, start: int) -> tuple[str | None, int]:
 _SUFFIX_FIRST_CHARS = frozenset(word[0] for word, _ in _SUFFIX_COMPARATORS)
 
 
+_ALTERNATIVE_UNIT = re.compile(r"[(（][^)）]{1,3}[)）]")
+
+
 def _suffix_comparator(clause: str, end: int) -> tuple[str | None, int]:
     after = clause[end:end + 3]
+    if after[:1] in "(（" and (alternative := _ALTERNATIVE_UNIT.match(clause, end)):
+        # 300台(件)以上: the comparator after the unit's alternative
+        comp, past = _suffix_comparator(clause, alternative.end())
+        return (comp, past) if comp else (None, end)
     if after[:1] not in _SUFFIX_FIRST_CHARS:
         return None, end
     for word, comp in _SUFFIX_COMPARATORS:
@@ -610,6 +617,15 @@ def find_quantities(clause: str) -> list[Quantity]:
                     if high > low:
                         value, unit, value_high, comparator, end = low, low_unit, high, "range", nxt.end()
                         i += 1
+        # 70和50亿元: a bare number before a joiner takes the next one's magnitude and unit.
+        if comparator != "range" and share is None and unit is None and not m.group("mag") and not m.group("pct") \
+                and i < len(matches) and m.group("num")[0].isdigit() and matches[i].group("unit") \
+                and clause[end:matches[i].start()] in ("和", "、", "或"):
+            nxt = matches[i]
+            value *= (_MAGNITUDES[nxt.group("mag")] if nxt.group("mag") else 1) * _unit_scale(nxt)
+            unit = _unit_of(nxt)
+        if unit == "倍" and clause[end:end + 1] in ("多", "余"):
+            comparator, end = ">", end + 1  # 2倍多: more than twice
         if comparator != "range":
             prefix, pstart = _prefix_comparator(clause, start)
             suffix, send = _suffix_comparator(clause, end)
