@@ -206,7 +206,8 @@ def indicator_key(indicator: str | None) -> str | None:
     found = [m.group(1) for m in _synonym_finder().finditer(indicator)
              if not _SHARE_BEFORE.search(indicator, 0, m.start()) and not _SHARE_AFTER.match(indicator, m.start() + len(m.group(1)))
              and not (keys[m.group(1)] in _PER_UNIT_BASES and _PER_UNIT_BEFORE.search(indicator, 0, m.start()))
-             and not (m.group(1) == "粮食" and _NOT_GRAIN_OUTPUT_AFTER.match(indicator, m.end(1)))]
+             and not (m.group(1) == "粮食" and _NOT_GRAIN_OUTPUT_AFTER.match(indicator, m.end(1)))
+             and not (keys[m.group(1)] in _TOTALS and _PART_OF_A_TOTAL_BEFORE.search(indicator, 0, m.start()))]
     return keys[max(found, key=len)] if found else indicator
 
 
@@ -215,6 +216,12 @@ _SHARE_BEFORE = re.compile(r"(?:占|相当于)[^，,]{0,4}$")
 # (but 全民所有制单位固定资产投资 is investment: there 单位 means the units that invest).
 _PER_UNIT_BEFORE = re.compile(r"(?:单位|万元)(?:国内|地区|全市|全省|全区|全县)?$")
 _PER_UNIT_BASES = frozenset(("国内生产总值", "规模以上工业增加值", "工业增加值"))
+# The investment or output of one sector or zone (工业固定资产投资, 产业集聚区固定资产投资, 海洋生产总值) is a
+# measure of its own, not the place's total.
+_TOTALS = frozenset(("国内生产总值", "固定资产投资", "进出口", "社会消费品零售总额"))
+_PART_OF_A_TOTAL_BEFORE = re.compile(r"(?:工业|农业|产业集聚区|集聚区|开发区|园区|民间|国有|海洋|数字经济|文化产业|旅游"
+                                     r"|服务业|第[一二三]产业|制造业|房地产|基础设施|技改|高新技术产业|乡镇企业)"
+                                     r"(?:完成)?(?:全社会)?$")
 # 粮食 alone is the grain harvest, but not in 粮食安全, 粮食直补, 粮食播种面积, 粮食储备, 粮食单产.
 _NOT_GRAIN_OUTPUT_AFTER = re.compile(r"安全|直补|补贴|购销|储备|种植|播种|面积|单产|价格|收购|流通|加工|能源|和重要农产品")
 _SHARE_AFTER = re.compile(r"中?的?(?:比重|比例|占比|贡献率|贡献)")
@@ -538,7 +545,7 @@ def _is_commitment(clause: str) -> bool:
         return True
     # What comes first and the promise at the end: 安宁河一桥国庆前建成通车, 特勤消防站年底前建成投用,
     # 化学需氧量排放量控制在省下达目标以内, 城乡居民收入增长与经济增长同步.
-    return clause[-1] in _COMMITMENT_LAST_CHARS and len(clause) <= 40 and _COMMITMENT_END.search(clause) is not None \
+    return clause[-1] in _COMMITMENT_LAST_CHARS and len(clause) <= 60 and _COMMITMENT_END.search(clause) is not None \
         and _DONE_ALREADY.search(clause) is None
 
 
@@ -548,8 +555,9 @@ _DONE_ALREADY = re.compile(r"已|了|曾")  # 附属工程均已完工: done, no
 _COMMITMENT_END = re.compile(
     r"(?:建成|主体|全面|基本)?(?:完工|竣工|通车|投用|投产|开业|投入使用|投入运营|建成运营|开工建设)$"
     r"|(?:完成|控制在|达到|低于)(?:国家|省|市|上级)(?:下达|定|确定|要求)?的?(?:目标|任务|指标|计划)(?:以内|之内)?$"
-    r"|与经济增长同步$|(?:进一步|持续|稳步|继续)(?:下降|降低|提高|改善|提升|减少)$")
-_COMMITMENT_LAST_CHARS = frozenset("工车用产业营设内步降低高善升少标务")
+    r"|与经济(?:增长|发展)同步$|(?:进一步|持续|稳步|继续)(?:下降|降低|提高|改善|提升|减少)$"
+    r"|(?:高于|快于|好于|不低于)(?:全国|全省|全市)(?:平均)?(?:水平)?$")
+_COMMITMENT_LAST_CHARS = frozenset("工车用产业营设内步降低高善升少标务平国省市")
 
 
 def _shares(indicator: str, n: int | None) -> list[str] | None:
@@ -618,6 +626,9 @@ def _shares_repeated(indicator: str, quantities: Sequence[Quantity]) -> list[str
 
 
 _COMPOUND_SHARES_OF = {"存贷款": ("存款", "贷款"), "进出口": ("进口", "出口")}
+# An indicator whose list of figures is one per share without 分别: it names its shares (A和B, 城乡…), or is
+# 存贷款, always given as two figures (进出口 is a total of its own: 接连突破8万亿元、9万亿元).
+_LISTS_SHARES = re.compile(r"[、和与]|及(?!以[上下])|城乡|存贷款")
 _COMPOUND_SHARES = re.compile("|".join(_COMPOUND_SHARES_OF))
 _THREE_SECTORS = re.compile(r"一[、,，]?二[、,，]?三(?:次)?产(?:业)?")
 
@@ -908,8 +919,7 @@ def _target_rows(report: Any) -> list[list]:
             # 地方生产总值和全部财政收入达到700亿元、60亿元, 药品、耗材降价58%和80%: a list of figures for an
             # indicator that lists as many shares gives one to each, 分别 or not.
             listed_shares = _shares(indicators[0], n) if n > 1 and not distributive and reading.is_list \
-                and len(set(indicators)) == 1 and (_SHARE_JOINERS.search(indicators[0]) or "城乡" in indicators[0]) \
-                else None
+                and len(set(indicators)) == 1 and _LISTS_SHARES.search(indicators[0]) else None
             index = 0
             emitted: list[tuple[str, str | None]] = []  # this clause's (indicator, key) pairs, in order
             for k, q in enumerate(quantities):

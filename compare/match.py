@@ -42,6 +42,10 @@ _W_TEXT, _W_INDICATOR, _W_KEY, _W_SECTION = 0.40, 0.30, 0.25, 0.05
 _BONUS_CANONICAL = 0.05      # the shared key is a known headline indicator (synonym table), not just equal wording
 _PENALTY_ONE_NUMERIC = 0.12   # one side has a number, the other none
 _PENALTY_DIRECTION = 0.25     # 增长 on one side, 下降 on the other
+# A target for the year on one side, one due years later on the other (生产总值增长8%以上 against the five-year
+# plan's 年均增长8%以上): another promise, however alike the words; only near-identical clauses still pair.
+# (到2025年建成… in 2024 and 建成… due 2025 in 2025 are one promise: the same due year is no clash.)
+_PENALTY_HORIZON = 0.5
 # A change on one side only (赤字规模5.66万亿元、比上年增加1.6万亿元: the increase beside the level): small,
 # so it decides between rows of one clause, which tie on every other feature, and little else.
 _PENALTY_CHANGE_ONE_SIDE = 0.02
@@ -120,7 +124,7 @@ def _pair_features(a: "_Columns", b: "_Columns", i: Any, j: Any) -> tuple[np.nda
     """The features of row pairs that need no string comparison, for rows ``a[i]`` and ``b[j]``: index
     arrays (candidate pairs) or indexes that broadcast (a block of the all-pairs matrix), so both
     paths compute them alike. Returns key, one_numeric, direction_clash, change_one_side, same_value,
-    unit_clash."""
+    unit_clash, horizon_clash."""
     a_dir, b_dir = a.direction[i], b.direction[j]
     a_num, b_num = a.numeric[i], b.numeric[j]
     return ((a.key[i] == b.key[j]) & (a.key[i] != 0),
@@ -128,11 +132,12 @@ def _pair_features(a: "_Columns", b: "_Columns", i: Any, j: Any) -> tuple[np.nda
             (a_dir != b_dir) & (a_dir != 0) & (b_dir != 0),
             (a_dir == 0) != (b_dir == 0),
             _value_closeness(a.value[i], b.value[j]),
-            a_num & b_num & (a.unit[i] != b.unit[j]))
+            a_num & b_num & (a.unit[i] != b.unit[j]),
+            (a.horizon[i] != b.horizon[j]) & (a.deadline[i] != b.deadline[j]))
 
 
 def _combine(text, indicator, section, key, canonical, one_numeric, direction_clash, change_one_side, same_value,
-             unit_clash, out):
+             unit_clash, horizon_clash, out):
     """The pairing score from its features, into `out` (float32), element by element.
 
     Shared by the all-pairs matrix and the candidate pairs, so both add the same float32
@@ -143,7 +148,7 @@ def _combine(text, indicator, section, key, canonical, one_numeric, direction_cl
     for weight, feature in ((_W_INDICATOR / 100, indicator), (_W_SECTION / 100, section), (_W_KEY, key),
                             (_BONUS_CANONICAL, key & canonical), (-_PENALTY_ONE_NUMERIC, one_numeric),
                             (-_PENALTY_DIRECTION, direction_clash), (-_PENALTY_CHANGE_ONE_SIDE, change_one_side),
-                            (_BONUS_SAME_VALUE, same_value)):
+                            (_BONUS_SAME_VALUE, same_value), (-_PENALTY_HORIZON, horizon_clash)):
         np.multiply(feature, np.float32(weight), out=scratch, dtype=np.float32)
         score += scratch
     score[unit_clash] = -1.0
@@ -163,6 +168,8 @@ class _Columns:
     value: np.ndarray        # float64, NaN for a row without a number
     unit: np.ndarray         # int32 codes shared with the other side
     direction: np.ndarray    # int32 codes shared with the other side (0: none)
+    horizon: np.ndarray      # due after its report's year (a multi-year target)
+    deadline: np.ndarray     # int64 due year, 0 for none
 
 
 @lru_cache(maxsize=4096)
@@ -172,6 +179,12 @@ def _section_name(section: str | None) -> str:
 
 
 _READ = itemgetter("text", "indicator", "indicator_key", "section", "value", "unit", "direction")
+
+
+def _horizons(rows: list[dict]) -> np.ndarray:
+    """Whether each row is due after its report's year (到2030年…, a five-year plan's targets)."""
+    return np.fromiter((r.get("deadline") is not None and r.get("year") is not None and r["deadline"] > r["year"]
+                        for r in rows), dtype=bool, count=len(rows))
 
 
 def _columns(old: list[dict], new: list[dict]) -> tuple[_Columns, _Columns]:
@@ -184,13 +197,15 @@ def _columns(old: list[dict], new: list[dict]) -> tuple[_Columns, _Columns]:
     sides = []
     for side, (text, indicator, key, section, value) in enumerate(((a_text, a_indicator, a_key, a_section, a_value),
                                                                    (b_text, b_indicator, b_key, b_section, b_value))):
+        rows = (old, new)[side]
         sides.append(_Columns(
             text=list(map(mask_numbers, text)), indicator=[x or "" for x in indicator],
             section=list(map(_section_name, section)), key=keys[side],
             canonical=np.fromiter(map(known.__contains__, key), dtype=bool, count=len(key)),
             numeric=np.fromiter((v is not None for v in value), dtype=bool, count=len(value)),
             value=np.fromiter((np.nan if v is None else v for v in value), dtype=np.float64, count=len(value)),
-            unit=units[side], direction=directions[side]))
+            unit=units[side], direction=directions[side], horizon=_horizons(rows),
+            deadline=np.fromiter((r.get("deadline") or 0 for r in rows), dtype=np.int64, count=len(rows))))
     return sides[0], sides[1]
 
 
@@ -216,10 +231,10 @@ def score_matrix(old: Any, new: Any) -> tuple[np.ndarray, dict[str, np.ndarray]]
     # VM that halved score_matrix's own time (bench match). Same operations, same float32 results.
     for lo in range(0, shape[0], _BLOCK_ROWS):
         rows = slice(lo, lo + _BLOCK_ROWS)
-        k, o, d, c, v, unit_clash = _pair_features(a, b, (rows, None), (None, slice(None)))
+        k, o, d, c, v, unit_clash, h = _pair_features(a, b, (rows, None), (None, slice(None)))
         key[rows], one_numeric[rows], direction_clash[rows] = k, o, d
         _combine(text[rows], indicator[rows], section[rows], k, a.canonical[rows, None], o, d, c, v,
-                 unit_clash, out=score[rows])
+                 unit_clash, h, out=score[rows])
     features = {"text": text, "indicator": indicator, "key": key, "section": section,
                 "one_numeric": one_numeric, "direction_clash": direction_clash}
     return score, features
@@ -314,13 +329,14 @@ def candidate_scores(old: Any, new: Any) -> tuple[np.ndarray, np.ndarray, np.nda
     candidate[_pairs_sharing_key(a.key, b.key)] = True
     flat = np.flatnonzero(candidate)
     rows, cols = flat // m, flat % m
-    key, one_numeric, direction_clash, change_one_side, same_value, unit_clash = _pair_features(a, b, rows, cols)
+    key, one_numeric, direction_clash, change_one_side, same_value, unit_clash, horizon_clash = \
+        _pair_features(a, b, rows, cols)
     bar = (_TEXT_BAR - _TEXT_BAR_KEY * key + _TEXT_BAR_ONE_NUMERIC * one_numeric
            + _TEXT_BAR_DIRECTION * direction_clash)
     # A bar under _TEXT_BAR (a shared key) cannot be checked on a bound cut to 0 below it: kept as is.
     keep = ((bound[ia[rows], ib[cols]] >= bar) | (bar < _TEXT_BAR)) & ~unit_clash
-    rows, cols, key, one_numeric, direction_clash, change_one_side, same_value = (
-        x[keep] for x in (rows, cols, key, one_numeric, direction_clash, change_one_side, same_value))
+    rows, cols, key, one_numeric, direction_clash, change_one_side, same_value, horizon_clash = (
+        x[keep] for x in (rows, cols, key, one_numeric, direction_clash, change_one_side, same_value, horizon_clash))
     similarity = lambda x, y: process.cpdist(x, y, scorer=fuzz.ratio, workers=1, dtype=np.uint8)  # noqa: E731
     text = similarity([ua[i] for i in ia[rows].tolist()], [ub[j] for j in ib[cols].tolist()])
     indicator = similarity([a.indicator[i] for i in rows.tolist()], [b.indicator[j] for j in cols.tolist()])
@@ -333,7 +349,8 @@ def candidate_scores(old: Any, new: Any) -> tuple[np.ndarray, np.ndarray, np.nda
     else:
         section = similarity([a.section[i] for i in rows.tolist()], [b.section[j] for j in cols.tolist()])
     score = _combine(text, indicator, section, key, a.canonical[rows], one_numeric, direction_clash, change_one_side,
-                     same_value, np.zeros(len(rows), dtype=bool), out=np.empty(len(rows), dtype=np.float32))
+                     same_value, np.zeros(len(rows), dtype=bool), horizon_clash,
+                     out=np.empty(len(rows), dtype=np.float32))
     features = {"text": text, "indicator": indicator, "key": key, "section": section,
                 "one_numeric": one_numeric, "direction_clash": direction_clash}
     return rows, cols, score, features

@@ -186,7 +186,8 @@ def _wording_part(sentence: str, year: int | None) -> str | None:
 _MULTI_YEAR = re.compile(r"过去(?:的)?五年|五年来|五年间|十[一二三四五]五[”\"]?(?:时期|期间|以来)|本届政府|年均|累计"
                          r"|(?:^|[,，;；:：])五年(?![规计行内后前])")
 _SPAN_OF_YEARS = re.compile(r"过去(?:的)?五年|五年来|五年间|十[一二三四五]五|本届政府|(?:^|[,，])五年(?![规计行内后前])")
-_LAST_YEAR = re.compile(r"刚刚过去的|过去(?:的)?一年|一年来|去年|上年")
+# 同比 (against the same time a year before) reports the year's figure, in a five-year review too.
+_LAST_YEAR = re.compile(r"刚刚过去的|过去(?:的)?一年|一年来|去年|上年|同比")
 
 
 def _period_of(text: str, last_year: str | None) -> str | None:
@@ -200,10 +201,10 @@ def _period_of(text: str, last_year: str | None) -> str | None:
     """
     if last_year is not None and last_year in text:
         return "year"
-    # Every word of _LAST_YEAR holds 去, 一年来 or 上年, and every word of _MULTI_YEAR holds 五, 年均, 累计
+    # Every word of _LAST_YEAR holds 去, 一年来, 上年 or 同比, and every word of _MULTI_YEAR holds 五, 年均, 累计
     # or 本届政府: substring tests skip most sentences without running the regexes (_MULTI_YEAR's ^
     # alternative makes it try every character).
-    if ("去" in text or "一年来" in text or "上年" in text) and _LAST_YEAR.search(text):
+    if ("去" in text or "一年来" in text or "上年" in text or "同比" in text) and _LAST_YEAR.search(text):
         return "year"
     if ("五" in text or "年均" in text or "累计" in text or "本届政府" in text) and _MULTI_YEAR.search(text):
         return "multi"

@@ -99,3 +99,17 @@ def test_a_level_pairs_with_the_level_and_a_change_with_the_change():
     new = targets_from_text("今年赤字规模5.66万亿元、比上年增加1.6万亿元。", year=2025)
     pairs = {(c["old"]["value"], c["new"]["value"]) for c in diff_tables(old, new)["changes"] if c["old"] and c["new"]}
     assert pairs == {(4.06e12, 5.66e12), (1.8e11, 1.6e12)}
+
+
+def test_the_year_s_target_pairs_with_the_year_s_not_with_a_five_year_one():
+    """An annual target and a target due years later are two promises: 增长20% for the year does not
+    become 年均增长10%以上 for five years ('lowered'); 到2025年… in 2024 and …due 2025 in 2025 are one."""
+    old = plan(targets_from_text("二、2024年工作安排\n实际利用市外资金增长20%。\n到2025年建成碧道50公里。\n",
+                                 year=2024).to_dicts())
+    new = plan(targets_from_text("二、今后五年主要目标\n实际利用市外资金年均增长10%以上。\n"
+                                 "三、2025年工作安排\n建成碧道50公里。\n", year=2025).to_dicts())
+    pairs = {(old[p.old]["text"] if p.old is not None else None, new[p.new]["text"] if p.new is not None else None)
+             for p in match_targets(old, new)}
+    assert ("实际利用市外资金增长20%", None) in pairs and (None, "实际利用市外资金年均增长10%以上") in pairs
+    assert ("到2025年建成碧道50公里", "建成碧道50公里") in pairs
+    assert_agrees_with_all_pairs(old, new)

@@ -123,3 +123,10 @@ def test_plan_heading_glued_to_its_text():
     heading = [s for s in sentences if s.text.startswith("二、")][0]
     assert heading.text == "二、2018年重点工作"
     assert {s.text: s.part for s in sentences}["全市生产总值增长8%左右。"] == "plan"
+
+
+def test_year_on_year_figures_in_a_five_year_review_are_the_year_s():
+    """同比 reports last year's figure, even in a sentence of a five-year review that also gives 年均."""
+    text = "一、过去五年工作回顾\n全市生产总值达到1794.5亿元，同比增长8.5%，年均增长9.2%。\n"
+    (sentence,) = [s for s in segment_report(text, 2017) if "同比" in s.text]
+    assert sentence.period == "year"
