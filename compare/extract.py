@@ -40,6 +40,7 @@ _WHITESPACE = re.compile(r"\s+")
 # 均 ("each", "all") as in 城镇、农村居民收入均增长8%; not the 均 of 人均, 平均, 年均 (per head, average).
 _NOT_EACH_BEFORE_JUN = "人平年日户亩月周"
 _EACH_JUN = re.compile(f"(?<![{_NOT_EACH_BEFORE_JUN}])均")
+_EACH_GE = re.compile(r"各(?=[\d一二三四五六七八九十两])")  # 家庭农场、农民合作社各1000家: so many of each
 
 # Column name and polars dtype name. Kept as names so that the row path (extract_rows, and the
 # two-file `compare diff` built on it) never imports polars: importing it costs 0.3 s of start-up.
@@ -96,7 +97,7 @@ _TAIL_WORDS = (
     "分别 同比 比上年 较上年 年均 平均 增长 下降 提高 降低 增加 减少 上涨 涨幅 增幅 降幅 控制在 达到 达 超过 突破 "
     "不低于 不少于 不超过 不高于 至少 低于 少于 不足 大约 约 接近 近 为 是 在 到 了 至 的 实际 名义 保持 稳定在 以上 左右 "
     "和 与 以及 及 、 等 共 累计 新增 新建 建成 提升 下降到 提高到 降到 增至 降至 回落到 回落 稳定 完成 时间 拟按 按 实现 压减 继续 "
-    "比去年 较去年 比上一年 可比 将 再 共有 只有 约有 每人 调高 调低 上调 下调 全年 今年 递增 递减 进一步 持续 稳步 逐步 力争 确保 争取 ?"
+    "比去年 较去年 比上一年 可比 将 再 共有 只有 约有 每人 调高 调低 上调 下调 全年 今年 递增 递减 进一步 持续 稳步 逐步 力争 确保 争取 各 - ?"
 ).split()
 
 
@@ -446,7 +447,10 @@ def _directions(clause: str, quantities: Sequence[Quantity]) -> tuple[str | None
         if not up and not down:
             out.append(None)
         else:
-            out.append("up" if (ups[up - 1] if up else -1) > (downs[down - 1] if down else -1) else "down")
+            rises = (ups[up - 1] if up else -1) > (downs[down - 1] if down else -1)
+            if clause[q.start - 1:q.start] == "-" and q.start >= 2 and not clause[q.start - 2].isdigit():
+                rises = not rises  # 增长-2.6%: a fall
+            out.append("up" if rises else "down")
     return tuple(out)
 
 
@@ -556,8 +560,8 @@ _COMMITMENT_END = re.compile(
     r"(?:建成|主体|全面|基本)?(?:完工|竣工|通车|投用|投产|开业|投入使用|投入运营|建成运营|开工建设)$"
     r"|(?:完成|控制在|达到|低于)(?:国家|省|市|上级)(?:下达|定|确定|要求)?的?(?:目标|任务|指标|计划)(?:以内|之内)?$"
     r"|与经济(?:增长|发展)同步$|(?:进一步|持续|稳步|继续)(?:下降|降低|提高|改善|提升|减少)$"
-    r"|(?:高于|快于|好于|不低于)(?:全国|全省|全市)(?:平均)?(?:水平)?$")
-_COMMITMENT_LAST_CHARS = frozenset("工车用产业营设内步降低高善升少标务平国省市")
+    r"|(?:高于|快于|好于|不低于)(?:全国|全省|全市)(?:平均)?(?:水平)?$|建成开[馆园放业]$|动态清零$")
+_COMMITMENT_LAST_CHARS = frozenset("工车用产业营设内步降低高善升少标务平国省市馆园放零")
 
 
 def _shares(indicator: str, n: int | None) -> list[str] | None:
@@ -888,7 +892,7 @@ def _target_rows(report: Any) -> list[list]:
                                  period])
                 continue
             quantities, modality = reading.quantities, reading.modality
-            each = "均" in ctext and _EACH_JUN.search(ctext) is not None
+            each = "均" in ctext and _EACH_JUN.search(ctext) is not None or "各" in ctext and _EACH_GE.search(ctext) is not None
             distributive = each or "分别" in ctext
             indicators, keys = list(reading.indicators), list(reading.keys)
             n = len(quantities)

@@ -258,7 +258,14 @@ def _normalise(text: str) -> str:
         text = _INVISIBLE.sub("", text)
     if any(len(line) >= 1000 for line in text.split("\n")):
         text = _COLLAPSED_LINE.sub(_restore_breaks, text)
+    if "l" in text:
+        text = _LETTER_FOR_ONE.sub("1", text)
     return _LOST_PERCENT.sub("%", text)
+
+
+# The letter l typed for the digit 1 inside a number (增长4l.1%, 2l.9亿元, l.8倍: zhumadian 2002-2007);
+# not in a word of Latin letters.
+_LETTER_FOR_ONE = re.compile(r"(?<=\d)l(?=[\d.%])|(?<=\d)l(?=[\u4e00-\u9fff])(?<=[^\da-zA-Z]\dl)|(?<![a-zA-Z\d.])l(?=\.\d)")
 
 
 # Whole lines written by a web site or a collector, never by the government.

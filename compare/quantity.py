@@ -31,6 +31,8 @@ _CLOSING_PAREN = re.compile(r"[)）\]】〕]")
 _YEAR_DIGITS = re.compile(r"(1[89]|20)\d\d")
 # A threshold (以上, or 超/过 before the number) and then, close after, what is counted; 总投资14.1亿元的
 # 技改项目 is the projects' total, and 农村/乡村 are not villages counted.
+_RANK_LIST_BEFORE = re.compile(r"第[一二三四五六七八九十\d]+(?:、[一二三四五六七八九十\d]+)*、$")
+_CLASS_NOUN_AFTER = re.compile(r"级?[\u4e00-\u9fff]{0,4}?(?:基地|项目|企业|工程|集群|园区|产业|装置)")
 _CLASS_AFTER = re.compile(r"(以上|及以上)?的?[\u4e00-\u9fff]{0,5}?(项目|企业|集群|台阶|单品|电商|(?<![农乡])村)")
 _CIRCLE_AFTER = re.compile(r"[\u4e00-\u9fff]{0,6}圈")
 _ROUTE_COUNT_BEFORE = re.compile(r"(?:开通|新开|增开|开行|开辟|新增|共|计|[A-Za-z0-9])$")
@@ -191,9 +193,9 @@ def parse_number(text: str) -> float | None:
 _UNITS = sorted("""
 个百分点 百分点 % ‰ 元 美元 人民币 人次 万人次 人 户 家 所 座 个 条 项 宗 株 棵 亩 公顷 平方公里 平方千米 平方米 立方米 兆瓦时 吉瓦 吉瓦时
 公里 千米 米 吨标准煤 吨 千瓦时 千瓦 兆瓦 瓦 度 斤 公斤 千克 克拉 克 辆 台 套 张 间 栋 幢 处 件 床 张床位 名 位 次 场 部 艘 架 头 只
-羽 周年 年 个月 天 小时 分钟 倍 类 大类 级 层 批 篇 册 标箱 吨公里 立方 平方 岁 周 日 微克/立方米 微克每立方米 片 块 辆次 单 份 支 对
+羽 周年 年 个季度 个月 天 小时 分钟 倍 类 大类 级 层 批 篇 册 标箱 吨公里 立方 平方 岁 周 日 微克/立方米 微克每立方米 片 块 辆次 单 份 支 对
 元/吨 元/人 万元 种 门 起 例 人次 场次 千瓦 万千瓦 路 班 趟 列 组 轮 段 亿元 款 眼 平米 千伏 伏 千帕 成 个工作日 工作日
-批次 枚 标准箱 期 届 根 吨标准煤/万元 吨/万元 立方米/万元
+批次 剂次 枚 标准箱 担 匹 尺 期 届 根 吨标准煤/万元 吨/万元 立方米/万元
 """.split(), key=len, reverse=True)
 _UNIT_RE = "|".join(re.escape(u) for u in _UNITS)
 
@@ -235,7 +237,9 @@ _NUMERAL_WORDS = re.compile(
     "[一二三四五六七八九十两]年(?:计划|攻坚|禁捕|禁渔|一贯制|倍增|大会战|会战|专项|改革行动|提升行动)|学前[一二三]年|"
     "[一二三四五六七八九十两]年[“\"]|"
     "[一二三四五六七八九十两]项(?:规定|改革|战略|补贴|基本原则)|铁人三项|[二三四]轮(?=[二三四]轮|车|摩托)|[一二三]轮(?:延包|土地承包)|"
-    "[十百千万亿]{1,2}级|四个现代化|两个积极性|两个文明|两份答卷|[两三双]位数|[一二三四五]类(?:及以上|以上|水|断面)|两个大局|零部件|[二三四五六七八九十]部门"
+    "[十百千万亿]{1,2}级|四个现代化|两个积极性|两个文明|两份答卷|两个市场|两种资源|三个联合公报|八项主张|十万火急|"
+    # Phases of a project (南沙港五期), a time before now (五年前), ranks (第一、二、三位).
+    "[四五六七八九十]期|[一二三四五六七八九十两]+年(?:前|以前)|第[一二三四五六七八九十]+(?:、[一二三四五六七八九十]+)+位|[两三双]位数|[一二三四五]类(?:及以上|以上|水|断面)|两个大局|零部件|[二三四五六七八九十]部门"
     # 市县乡村四级, 三级消协组织: tiers of an organisation, not a count promised.
     "|[二三四五六]级(?![以左上])(?=[\u4e00-\u9fff])"
     # 三次产业 (the three sectors), 二、三次管网 (secondary and tertiary networks), 二次创业 and 二次供水
@@ -343,9 +347,10 @@ def _is_not_a_quantity(clause: str, m: re.Match) -> bool:
     unit = m.group("unit")
     is_arabic = num[0].isdigit()
     after = clause[m.end("num"):m.end("num") + 12]
-    # The common case first: a Chinese numeral inside a word (一体化, 进一步) has no unit after it.
+    # The common case first: a Chinese numeral inside a word (一体化, 进一步) has no unit after it; one with
+    # a magnitude of its own (裁减军队员额五十万, 人口控制在十二亿以内) is an amount without one.
     if not is_arabic and not (unit or m.group("mag") or m.group("pct")) \
-            and not _CN_UNIT_AFTER.match(after) and not _CN_RANGE_AFTER.match(after):
+            and not _CN_UNIT_AFTER.match(after) and not _CN_RANGE_AFTER.match(after) and not _cn_amount(num):
         return True
     before = clause[max(0, start - 12):start]
     prev = before[-1:] if before else ""
@@ -363,6 +368,12 @@ def _is_not_a_quantity(clause: str, m: re.Match) -> bool:
     # Ordinals: 第二轮, 第十四届; 其一.
     # A Chinese numeral opening a clause is seldom an amount (三次产业, 五年新增…, 三件大事, 三棵树 a brand).
     if prev == "第" or (prev in ("", "其", "初", "之") and not is_arabic and not m.group("pct")):
+        return True
+    # Ranks (居全国前10位, 前100名) and types (2型糖尿病) are places in an order and names, not amounts.
+    if unit in ("位", "名") and (prev == "前" or _RANK_LIST_BEFORE.search(before)) or unit is None and nxt == "型":
+        return True  # (分别居全省第一、二、三位: the 第 of a list of ranks)
+    # 500亿级产业集群, 千万吨炼化基地, 百万吨乙烯基地: a size that names a class of what is built.
+    if unit == "级" and m.group("mag") or num[0] in "百千万" and unit and _CLASS_NOUN_AFTER.match(clause, m.end()):
         return True
     # Headings: 一、 (四) 1. 1、 at the clause start.
     if _HEADING_MARK_AFTER.match(nxt) and unit is None and clause[:start].strip() in ("", "(", "（"):
@@ -451,11 +462,22 @@ def _is_not_a_quantity(clause: str, m: re.Match) -> bool:
         # A bare Chinese numeral needs a unit or magnitude to be a quantity,
         # and 一 alone is usually the article "a".
         cn_range = bool(_CN_RANGE_AFTER.match(after))
-        if not (unit or m.group("mag") or m.group("pct")) and not _CN_UNIT_AFTER.match(after) and not cn_range:
+        if not (unit or m.group("mag") or m.group("pct")) and not _CN_UNIT_AFTER.match(after) and not cn_range \
+                and not _cn_amount(num):
             return True
         if num == "一" and not m.group("mag") and unit not in ("个百分点", "倍", "%") and not cn_range:
             return True
     return False
+
+
+def _cn_amount(num: str) -> bool:
+    """A Chinese numeral with a magnitude inside it, led by a digit word: 五十万, 十二亿, 十亿六千万 (not 千万,
+    the adverb, nor 万一).
+
+    >>> _cn_amount("五十万"), _cn_amount("十亿六千万"), _cn_amount("千万"), _cn_amount("三")
+    (True, True, False, False)
+    """
+    return len(num) >= 2 and num[0] in "一二三四五六七八九十两" and ("万" in num or "亿" in num)
 
 
 def _leading_unit_value(m: re.Match) -> float | None:

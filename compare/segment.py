@@ -221,10 +221,15 @@ def _heading_split(paragraph: str) -> int:
     first = m.end() if m else len(paragraph)
     if first <= 60:
         return first
-    k = _KEYWORD_HEADING.search(paragraph[:40])
+    k = _KEYWORD_HEADING.search(paragraph[:40]) or _GLUED_HEADING_END.search(paragraph[:40])
     if k:
         return k.end()
     return 0
+
+
+# Where a numbered heading glued to its text ends, besides _KEYWORD_HEADING's words: 一、2007年政府的工作2007年,…
+# and 二、“十四五”时期的奋斗目标和重点任务根据…
+_GLUED_HEADING_END = re.compile(r"的工作(?=(?:19|20)\d\d年)|(?:奋斗目标和)?重点任务|奋斗目标")
 
 
 def segment_report(text: str, year: int | None = None) -> list[Sentence]:
