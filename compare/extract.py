@@ -69,7 +69,7 @@ MODALITY_WORDS = ("确保", "力争", "争取", "努力", "力求", "务必", "�
 _MODALITY_RE = re.compile(r"确保|力争|争取|努力|力求|务必|基本(?=建成|实现|完成|消除|形成|平衡|同步|稳定|覆盖|达到|解决|具备|恢复|持平|普及|落实|保持|消灭|满足|全覆盖)")
 # 增加值, 涨幅 and 增速 name indicators; they are not verbs of direction.
 _UP = re.compile(r"增长(?![率点极])|提高|增加(?!值)|上涨|上升|扩大|提升|增至|上调|调高|递增")
-_DOWN = re.compile(r"下降|降低|减少|压减|下调|调低|缩减|回落|降至|削减|压缩|递减")
+_DOWN = re.compile(r"下降|降低|减少|压减|下调|调低|缩减|缩小|回落|降至|削减|压缩|递减")
 
 # Verbs of action that open a commitment; a plan clause starting with one is a row even without a number.
 _ACTION_VERBS = (
@@ -97,7 +97,8 @@ _TAIL_WORDS = (
     "分别 同比 比上年 较上年 年均 平均 增长 下降 提高 降低 增加 减少 上涨 涨幅 增幅 降幅 控制在 达到 达 超过 突破 "
     "不低于 不少于 不超过 不高于 至少 低于 少于 不足 大约 约 接近 近 为 是 在 到 了 至 的 实际 名义 保持 稳定在 以上 左右 "
     "和 与 以及 及 、 等 共 累计 新增 新建 建成 提升 下降到 提高到 降到 增至 降至 回落到 回落 稳定 完成 时间 拟按 按 实现 压减 继续 "
-    "比去年 较去年 比上一年 可比 将 再 共有 只有 约有 每人 调高 调低 上调 下调 全年 今年 递增 递减 进一步 持续 稳步 逐步 力争 确保 争取 各 - ?"
+    "比去年 较去年 比上一年 可比 将 再 共有 只有 约有 每人 调高 调低 上调 下调 全年 今年 递增 递减 进一步 持续 稳步 逐步 力争 确保 争取 各 - "
+    "扩大到 扩大至 增加到 增加至 减少到 减少至 提升到 提升至 缩小到 缩小至 ?"
 ).split()
 
 
@@ -164,7 +165,9 @@ _DEADLINE_RE = re.compile(r"(?:到|至|在)((?:20|19)\d\d)年|((?:20|19)\d\d)年
 _PLAN_PERIODS = {"十一五": 2010, "十二五": 2015, "十三五": 2020, "十四五": 2025, "十五五": 2030}
 _PERIOD_END_RE = re.compile(r"[“\"]?(十[一二三四五]五)[”\"]?(?:期末|末|时期末)")
 _TARGET_LIST_RE = re.compile(r"预期目标|主要目标|目标是|目标为")
-_INHERIT_RE = re.compile(r"^(?:同比|比上年|较上年|比去年|较去年|比上一年|年均|其中|同口径|较年初|比年初|按可比价格计算)?$")
+# Words that name no indicator: the growth or level is of the one named before (较“十三五”末的…增长33.6%).
+_INHERIT_RE = re.compile(r"^(?:同比|比上年|较上年|比去年|较去年|比上一年|年均|其中|同口径|较年初|比年初|按可比价格计算"
+                         r"|增速|增幅|平均每年|五年来|年均实际|(?:较|比)(?:十[一二三四五]五末|上年末|年初|(?:19|20)\d\d年(?:末|底)?)的?)?$")
 
 
 @lru_cache(maxsize=1)
@@ -225,7 +228,8 @@ _PART_OF_A_TOTAL_BEFORE = re.compile(r"(?:工业|农业|产业集聚区|集聚�
                                      r"(?:完成)?(?:全社会)?$")
 # 粮食 alone is the grain harvest, but not in 粮食安全, 粮食直补, 粮食播种面积, 粮食储备, 粮食单产.
 _NOT_GRAIN_OUTPUT_AFTER = re.compile(r"安全|直补|补贴|购销|储备|种植|播种|面积|单产|价格|收购|流通|加工|能源|和重要农产品")
-_SHARE_AFTER = re.compile(r"中?的?(?:比重|比例|占比|贡献率|贡献)")
+# 城乡居民收入比(由3.27缩小至2.93): a ratio, not income (收入比上年增长 compares with last year).
+_SHARE_AFTER = re.compile(r"中?的?(?:比重|比例|占比|贡献率|贡献)|比(?=$|由|从|为|达|缩|降|下降|控制|保持|稳定)")
 
 
 @lru_cache(maxsize=1)
@@ -326,11 +330,13 @@ def _indicator_for(clause: str, quantities: list[Quantity], k: int) -> tuple[str
     number_first = (len(segment) > 2 and segment[-1] in _ITEM_JOINERS and k > 0) \
         or (len(following) > 2 and following[-1] in _ITEM_JOINERS) or segment.endswith("等")
     # 统筹推进10个行政村污水治理工程, 规划建设3.5万亩高标准农田: after a verb of action the number counts
-    # the noun after it (but 研发投入强度提高2个百分点 names what changes before).
+    # the noun after it (but 研发投入强度提高2个百分点 names what changes before); so it does after a
+    # modifier (年初确定的71个重点项目) or a scope (每个县区2-3家企业上市).
     if len(before) >= 2 and not (noun_after and k) and not number_first and q.unit not in _NOT_COUNTED_UNITS \
-            and _ENDS_WITH_ACTION.search(segment):
+            and (_ENDS_WITH_ACTION.search(segment) or segment.endswith("的") or before.startswith("每")):
         counted = _noun_after(clause, quantities, k, item_only=True)
-        if len(counted) >= 2:
+        # (…面积由2000年的23.5平方公里扩大到48平方公里: a verb after the number is no noun it counts.)
+        if len(counted) >= 2 and not _ACTION_RE.match(counted) and not _UP.match(counted) and not _DOWN.match(counted):
             return counted, indicator_key(counted)
     if len(before) >= 2 and not (noun_after and k) and not number_first:
         return _whole_term(segment, before), _known_key(_light_clean(segment)) or indicator_key(before)
@@ -356,7 +362,14 @@ def _noun_after(clause: str, quantities: Sequence[Quantity], k: int, item_only: 
     after = _LIST_JOINERS.split(after)[0] if k + 1 < len(quantities) else after
     if item_only:
         after = after.split("、", 1)[0]
+        # 71个重点项目全部开工: what is counted ends where what is done to it, the clause's last verb, begins.
+        verb = _ENDS_WITH_ACTION.search(after, 2)
+        if verb:
+            after = _DONE_TO_ALL.sub("", after[:verb.start()])
     return _clean_indicator(after)
+
+
+_DONE_TO_ALL = re.compile(r"(?:全部|均|已|都|要|将|力争|确保)+$")
 
 
 def _whole_term(segment: str, indicator: str) -> str:
