@@ -25,6 +25,10 @@ __all__ = ["Sentence", "Clause", "segment_report", "split_clauses", "heading_par
 _YEAR_IN_HEADING = re.compile(r"((?:19|20)\d\d)年")
 _DEADLINE_YEAR = re.compile(r"到\d{4}年|\d{4}年(?:前|底|末)")
 _PLAN_WORDS = re.compile(r"今年|明年|力争|确保|争取|预期目标|目标是|目标为|拟|计划安排")
+# What turns a paragraph that opened on the past back to the plan: a word of the plan itself, the new
+# year, or "must" (各级政府要…), but not 重要/主要/需要.
+_PLAN_TURN_WORDS = re.compile(r"今年|明年|力争|确保|争取|预期目标|目标是|目标为|拟|计划安排|新的一年|今后|下一步"
+                              r"|(?<![重主需纲概必摘只])要(?![求素点件])")
 _ADDRESS = re.compile(r"^各位代表[,，]?")
 _REVIEW_OPENING = re.compile(r"\s*(过去(?:的)?一年|过去五年|五年来|一年来|去年|刚刚过去)")
 
@@ -163,10 +167,24 @@ def _turns_to_plan(paragraph: str, turn: re.Pattern) -> bool:
     return turn.search(paragraph, 0, 40) is not None or _PLAN_DRAFT.search(paragraph, 0, 120) is not None
 
 
+# A five-year plan's period named at a sentence's opening: “十四五”时期，… looks back when it has ended.
+_PERIOD_OPENING = re.compile(r"\s*[“\"]?十([一二三四五])五[”\"]?(?:时期|期间|以来)")
+
+
 def _opens_with_past_year(sentence: str, year: int | None) -> bool:
-    """Whether a sentence opens by naming a year before `year` (2023年，全市生产总值…), not a due year."""
+    """Whether a sentence opens by naming a year before `year` (2023年，全市生产总值…), not a due year, or a
+    plan period that has ended (“十四五”时期，… in 2026).
+
+    >>> _opens_with_past_year("“十四五”时期，上海发展历程极不寻常。", 2026), _opens_with_past_year("“十五五”时期是关键时期。", 2026)
+    (True, False)
+    """
+    if year is None:
+        return False
+    period = _PERIOD_OPENING.match(sentence) if "五" in sentence[:8] else None
+    if period:
+        return 2010 + 5 * "一二三四五".index(period.group(1)) < year  # its last year (十四五: 2025) is past
     head = sentence[:12]
-    if year is None or "年" not in head:
+    if "年" not in head:
         return False
     years = [int(y) for y in _PAST_YEAR.findall(head)]
     return bool(years) and max(years) < year and not _DEADLINE_YEAR.search(sentence[:14])
@@ -311,9 +329,12 @@ def segment_report(text: str, year: int | None = None) -> list[Sentence]:
                 part = "review"
             else:
                 wording = _wording_part(sent, year)
-                if wording == "review" and _REVIEW_OPENING.match(sent):
+                if wording == "review" and (_REVIEW_OPENING.match(sent) or _PERIOD_OPENING.match(sent)):
                     mode = "review"
-                elif wording == "plan" or "今年" in sent or "明年" in sent:
+                elif mode == "review" and _PLAN_TURN_WORDS.search(sent) or mode != "review" and wording == "plan" \
+                        or "今年" in sent or "明年" in sent:
+                    # A paragraph that opened on the past stays there until a word of the plan itself (力争,
+                    # 目标是…): 推动/推进 tell of what was done too (我们…推动经济社会发展取得新的重大成就).
                     mode = None
                 if has_headings and section_part == "plan":
                     # Under a plan heading, 比上年, 同比, 年均增长 and 累计 alone state targets too
