@@ -195,7 +195,7 @@ _UNITS = sorted("""
 公里 千米 米 吨标准煤 吨 千瓦时 千瓦 兆瓦 瓦 度 斤 公斤 千克 克拉 克 辆 台 套 张 间 栋 幢 处 件 床 张床位 名 位 次 场 部 艘 架 头 只
 羽 周年 年 个季度 个月 天 小时 分钟 倍 类 大类 级 层 批 篇 册 标箱 吨公里 立方 平方 岁 周 日 微克/立方米 微克每立方米 片 块 辆次 单 份 支 对
 元/吨 元/人 万元 种 门 起 例 人次 场次 千瓦 万千瓦 路 班 趟 列 组 轮 段 亿元 款 眼 平米 千伏 伏 千帕 成 个工作日 工作日
-批次 剂次 枚 标准箱 担 匹 尺 期 届 根 吨标准煤/万元 吨/万元 立方米/万元
+批次 剂次 枚 标准箱 担 匹 尺 户次 台次 架次 家次 重量箱 期 届 根 吨标准煤/万元 吨/万元 立方米/万元
 """.split(), key=len, reverse=True)
 _UNIT_RE = "|".join(re.escape(u) for u in _UNITS)
 
@@ -204,7 +204,7 @@ _PREFIX_COMPARATORS = [  # longest first where one contains another
     ("超过", ">"), ("高于", ">"), ("多于", ">"), ("突破", ">"), ("超", ">"), ("跨越", ">"), ("迈上", ">="),
     ("不超过", "<="), ("不高于", "<="), ("控制在", "<="),
     ("低于", "<"), ("少于", "<"), ("不足", "<"),
-    ("大约", "~"), ("约", "~"), ("接近", "~"), ("近", "~"),
+    ("大约", "~"), ("约有", "~"), ("约为", "~"), ("约", "~"), ("接近", "~"), ("近", "~"),
 ]
 _PREFIX_BY_LENGTH = sorted(_PREFIX_COMPARATORS, key=lambda wc: len(wc[0]), reverse=True)
 _SUFFIX_COMPARATORS = [("以上", ">="), ("以内", "<="), ("以下", "<="), ("左右", "~"), ("上下", "~")]
@@ -238,6 +238,8 @@ _NUMERAL_WORDS = re.compile(
     "[一二三四五六七八九十两]年[“\"]|"
     "[一二三四五六七八九十两]项(?:规定|改革|战略|补贴|基本原则)|铁人三项|[二三四]轮(?=[二三四]轮|车|摩托)|[一二三]轮(?:延包|土地承包)|"
     "[十百千万亿]{1,2}级|四个现代化|两个积极性|两个文明|两份答卷|两个市场|两种资源|三个联合公报|八项主张|十万火急|"
+    "[一二三四五六七八九十两]项(?:原则|公报|基本国策|国策|主张)|两个超级大国|[一二三四五六七八九十]+年(?:累计|大变样)|"
+    "新[一二三四五六七八九十]+年|[一二三四五]类(?=重点|项目)|[一二三]级(?:及)?以上(?=天数|医院|公立医院)|"
     # Phases of a project (南沙港五期), a time before now (五年前), ranks (第一、二、三位).
     "[四五六七八九十]期|[一二三四五六七八九十两]+年(?:前|以前)|第[一二三四五六七八九十]+(?:、[一二三四五六七八九十]+)+位|[两三双]位数|[一二三四五]类(?:及以上|以上|水|断面)|两个大局|零部件|[二三四五六七八九十]部门"
     # 市县乡村四级, 三级消协组织: tiers of an organisation, not a count promised.
@@ -451,7 +453,7 @@ def _is_not_a_quantity(clause: str, m: re.Match) -> bool:
             return True  # 二〇二四年
         if _NOT_A_COUNT_AFTER.match(after):
             return True
-        window = clause[max(0, start - 3):end + 3]
+        window = clause[max(0, start - 3):end + 6]  # 6 after: 四项基本原则 ends 4 characters past its 项
         for w in _NUMERAL_WORDS.finditer(window):
             ws, we = w.start() + max(0, start - 3), w.end() + max(0, start - 3)
             if ws < m.end("num") and we > start:
@@ -648,6 +650,8 @@ def find_quantities(clause: str) -> list[Quantity]:
             unit = _unit_of(nxt)
         if unit == "倍" and clause[end:end + 1] in ("多", "余"):
             comparator, end = ">", end + 1  # 2倍多: more than twice
+        elif unit == "个" and clause.startswith("多百分点", end):
+            unit, comparator, end = "个百分点", ">", end + 4  # 提高2个多百分点
         if comparator != "range":
             prefix, pstart = _prefix_comparator(clause, start)
             suffix, send = _suffix_comparator(clause, end)

@@ -61,6 +61,8 @@ _LEVEL2 = re.compile(rf"^\s*[(（][{_CN_NUM}]+[)）]")
 # Unnumbered headings (米易 2022: "2021年工作回顾").
 _KEYWORD_HEADING = re.compile(r"(工作回顾|的回顾|年回顾|工作安排|工作任务|主要任务|目标任务|总体要求|政策取向|工作部署|主要目标|工作建议|"
                               r"自身建设|政府工作|主要工作|重点工作|工作及措施|今后五年|未来五年)")
+_PLAN_HEADING_VERB = re.compile(r"\s*[一二三四五六七八九十]+、(?:进一步|继续|积极|大力|切实|全面|坚持|加快|加强|扩大|推进"
+                                r"|推动|深化|实施|促进|提高|做好|抓好|搞好|努力|认真|坚定不移|着力|稳步|依靠|改革|调整|整顿)")
 _REVIEW_HEADING = re.compile(r"回顾|过去|总结|成绩|成就")
 _PLAN_HEADING = re.compile(r"安排|任务|目标|要求|部署|建议|今年|取向|打算|思路|自身建设|加强政府|工作重点|举措")
 
@@ -93,6 +95,8 @@ _PAST_CUE = re.compile(_PAST_WORDS)
 _REVIEW_CUE = re.compile(_PAST_WORDS + r"|上年|累计|比上年|同比|较上年|年均增长")
 _PLAN_CUE = re.compile(r"今年|明年|力争|确保|争取|预期目标|主要目标|目标是|计划|拟|努力|务必|推动|推进|加快")
 _PAST_YEAR = re.compile(r"(?:^|[^\d])((?:19|20)\d\d)年")
+_CN_YEAR = re.compile(r"([一二][〇○零一二三四五六七八九]{3})年")
+_CN_DIGIT = str.maketrans("〇○零一二三四五六七八九", "00012345678" + "9")
 
 
 # A notes heading that names the report (《政府工作报告》有关内容名词注释, 附件一：名词解释).
@@ -186,7 +190,8 @@ def _opens_with_past_year(sentence: str, year: int | None) -> bool:
     head = sentence[:12]
     if "年" not in head:
         return False
-    years = [int(y) for y in _PAST_YEAR.findall(head)]
+    years = [int(y) for y in _PAST_YEAR.findall(head)] + [
+        int(y.translate(_CN_DIGIT)) for y in _CN_YEAR.findall(head)]  # 一九八三年，全国工业总产值增长10.5%
     return bool(years) and max(years) < year and not _DEADLINE_YEAR.search(sentence[:14])
 
 
@@ -263,8 +268,12 @@ def segment_report(text: str, year: int | None = None) -> list[Sentence]:
     turn: re.Pattern | None = None  # under a review-then-plan heading: what opens its plan (plan_turn)
     # Headings that say which part they open: numbered, or a short line of their own (过去五年的回顾,
     # 今后五年的主要任务: national 1983).
-    has_headings = bool(re.search(r"(?m)^\s*[一二三四五六七八九十]+、.{0,30}(回顾|任务|安排|工作|目标|要求)", text)) or \
-        bool(re.search(r"(?m)^.{0,25}(工作回顾|的回顾|年回顾|工作安排|主要任务|工作任务)[^\n。]{0,12}$", text))
+    first_heading = re.search(r"(?m)^\s*[一二三四五六七八九十]+、.{0,30}(回顾|任务|安排|工作|目标|要求)", text) or \
+        re.search(r"(?m)^.{0,25}(工作回顾|的回顾|年回顾|工作安排|主要任务|工作任务)[^\n。]{0,12}$", text)
+    has_headings = first_heading is not None
+    # Such a heading only a quarter into the report or later (national 1984: 一、…的主要目标) leaves what
+    # comes before it to be judged from its wording, as if there were no headings.
+    unheaded_until = first_heading.start() if first_heading and first_heading.start() > len(text) // 4 else 0
     for pno, pm in enumerate(re.finditer(r"[^\n]+", text)):
         pstart, pend = pm.start(), pm.end()
         paragraph = pm.group()
@@ -295,6 +304,11 @@ def segment_report(text: str, year: int | None = None) -> list[Sentence]:
                 if is_l1 or is_keyword:
                     level1, level2 = heading, ""
                     part = heading_part(_appendix_title(appendix, text, pend) if appendix else heading, year)
+                    if part is None and section_part is None and is_l1 and _PLAN_HEADING_VERB.match(heading):
+                        # 一、扩大和培育内需, 四、积极办好经济特区: before any heading that names a part, a
+                        # numbered heading that opens with a verb of action lists the year's tasks (national
+                        # 1984, 2002).
+                        part = "plan"
                     if part is None and section_part == "review" and is_l1 and review_numbered:
                         # Reports review first and plan after: a numbered heading that says nothing
                         # itself, after a numbered review heading, opens the plans (national 1993).
@@ -342,8 +356,10 @@ def segment_report(text: str, year: int | None = None) -> list[Sentence]:
                     if wording == "review" and not _PAST_CUE.search(sent) and not _opens_with_past_year(sent, year):
                         wording = None
                     part = "review" if wording == "review" or mode == "review" else "plan"
-                elif has_headings:  # before the first heading that says which part it opens
+                elif has_headings and s >= unheaded_until:  # before the first heading that says which part it opens
                     part = "review" if wording == "review" else "other"
+                elif has_headings:  # reports look back first: before a late first heading, the review
+                    part = wording or mode or "review"
                 else:
                     part = wording or mode or "plan"
                     if mode == "review" and wording != "plan":

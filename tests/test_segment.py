@@ -130,3 +130,13 @@ def test_year_on_year_figures_in_a_five_year_review_are_the_year_s():
     text = "一、过去五年工作回顾\n全市生产总值达到1794.5亿元，同比增长8.5%，年均增长9.2%。\n"
     (sentence,) = [s for s in segment_report(text, 2017) if "同比" in s.text]
     assert sentence.period == "year"
+
+
+def test_a_late_first_heading_leaves_the_opening_to_its_wording():
+    """National 2002: numbered headings that open with a verb of action (一、扩大和培育内需…) list the year's
+    tasks; the review before them is review, not other, and a Chinese-numeral year opens the past."""
+    text = ("各位代表:\n国民经济保持良好发展势头。一九八三年,全国工业总产值增长10.5%。\n"
+            "一、扩大和培育内需,促进经济较快增长\n新建学校5所。\n二、进一步做好外交工作\n维护世界和平。\n")
+    got = parts(text, 1984)
+    assert got["国民经济保持良好发展势头。"] == "review" and got["新建学校5所。"] == "plan"
+    assert got["一九八三年,全国工业总产值增长10.5%。"] == "review"
