@@ -233,8 +233,8 @@ def _best_figures(plans: list[dict], candidates: list[dict], closeness: np.ndarr
     A figure must have the plan's unit, not be an increase (新增…65家) unless the
     plan is one (a target like 达到1200家 sets a level), not state a total (达到567万亩)
     when the plan adds (新建111.5万亩), and have the plan's indicator key or an
-    indicator at least 80% close (90% when both are known indicators: 人均生产总值 is
-    not 生产总值, 外贸进出口 not 外贸出口), and a share (占…比重) only for a share. Among those: same
+    indicator at least 80% close (90% when the plan's is a known indicator: 人均生产总值 is
+    not 生产总值, 进口 not 进出口), and a share (占…比重) only for a share. Among those: same
     key first, then the closer indicator, then the earlier statement; a figure in
     a five-year review (十一五时期的回顾) is not the year's figure. Plans x figures
     at once in numpy; each rank is the same float64 sum, in the same order, as
@@ -249,7 +249,6 @@ def _best_figures(plans: list[dict], candidates: list[dict], closeness: np.ndarr
     plan_key, row_key = code([p["indicator_key"] for p in plans]), code([r["indicator_key"] for r in candidates])
     plan_has_key = np.array([bool(p["indicator_key"]) for p in plans])
     plan_known = np.array([p["indicator_key"] in known for p in plans])
-    row_known = np.array([r["indicator_key"] in known for r in candidates])
     plan_increase = np.array([_counts_new(p) for p in plans])
     row_increase = np.array([_counts_new(r) for r in candidates])
     plan_adds = np.array([bool(_ADDS_RE.search(p["text"])) for p in plans])
@@ -266,7 +265,9 @@ def _best_figures(plans: list[dict], candidates: list[dict], closeness: np.ndarr
         ratio = np.abs(np.array([r["value"] for r in candidates]))[None, :] / np.abs(plan_amount)[:, None]
     plausible = np.isnan(ratio) | ((ratio >= 0.2) & (ratio <= 5.0))
     same_key = plan_has_key[:, None] & (plan_key[:, None] == row_key[None, :])
-    close = (closeness >= 0.8) & ~(plan_known[:, None] & row_known[None, :] & (closeness < 0.9))
+    # 90% when the plan's is a known indicator: the other known (人均生产总值 is not 生产总值), or not
+    # (进口 is a part of 进出口, 实际利用省外资金 not 实际利用外资).
+    close = (closeness >= 0.8) & ~(plan_known[:, None] & (closeness < 0.9))
     fits = ((plan_unit[:, None] == row_unit[None, :]) & ~(row_increase[None, :] & ~plan_increase[:, None])
             & ~(plan_adds[:, None] & row_level[None, :]) & (plan_change[:, None] == row_change[None, :])
             & (same_key | close & (plan_share[:, None] == row_share[None, :])) & plausible)

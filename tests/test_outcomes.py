@@ -16,6 +16,7 @@ REVIEW = "一、工作回顾\n{}。"  # a review section; its sentences name no 
     # a value per head is not the total, however alike the words
     ("人均生产总值达到26000元", "全市生产总值达到1259.9亿元", "not_reported", None),
     ("外贸进出口增长5%左右", "外贸出口增长8%", "not_reported", None),
+    ("实际利用外资增长4%以上", "实际利用省外资金增长4.3%", "not_reported", None),  # money from other provinces
     # a five-year figure or a change against an old base year is not last year's
     ("城镇新增就业900万人", "五年全国新增城镇就业5100万人", "not_reported", None),
     ("单位生产总值能耗下降4%", "单位生产总值能耗比2005年下降20%", "not_reported", None),
