@@ -265,7 +265,8 @@ def _normalise(text: str) -> str:
 
 # The letter l typed for the digit 1 inside a number (增长4l.1%, 2l.9亿元, l.8倍: zhumadian 2002-2007);
 # not in a word of Latin letters.
-_LETTER_FOR_ONE = re.compile(r"(?<=\d)l(?=[\d.%])|(?<=\d)l(?=[\u4e00-\u9fff])(?<=[^\da-zA-Z]\dl)|(?<![a-zA-Z\d.])l(?=\.\d)")
+# (Every alternative opens with the literal l, so the engine jumps from l to l: 0.01 s on the corpus, not 0.4 s.)
+_LETTER_FOR_ONE = re.compile(r"l(?:(?<=\dl)(?=[\d.%])|(?<=[^\da-zA-Z]\dl)(?=[\u4e00-\u9fff])|(?<![a-zA-Z\d.]l)(?=\.\d))")
 
 
 # Whole lines written by a web site or a collector, never by the government.
