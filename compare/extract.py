@@ -600,7 +600,8 @@ def _shares(indicator: str, n: int | None) -> list[str] | None:
     """
     if n is not None and n < 2:
         return None
-    if n in (2, None) and "城乡" in indicator:
+    if n in (2, None) and "城乡" in indicator and not _SHARE_JOINERS.search(indicator) and "城乡建设" not in indicator:
+        # (城乡居民基本养老、医疗保险参保人数: 城乡居民 names the scheme; the shares are its two kinds.)
         return [indicator.replace("城乡", "城镇", 1), indicator.replace("城乡", "农村", 1)]
     compound = _COMPOUND_SHARES.search(indicator) if n in (2, None) and not _SHARE_JOINERS.search(indicator) else None
     if compound:  # 存贷款余额 -> 存款余额, 贷款余额; 进出口 -> 进口, 出口
@@ -619,8 +620,8 @@ def _shares(indicator: str, n: int | None) -> list[str] | None:
     parts = next((parts for parts in splits if all(map(_names_own_measure, parts))), splits[-1])
     last, head = parts[-1], len(parts[0])
     measure = _MEASURE_AT_END.search(last)
-    if measure and measure.start() > 0 and head > 2:
-        tail = measure.group()
+    if measure and measure.start() > 0 and (head > 2 or last[:head] not in _TWO_CHARACTER_SHARES):
+        tail = measure.group()  # 原煤、原油、天然气产量: 产量
     else:  # 城镇、农村常住居民…: two characters name a share, the rest is common
         tail = last[head:] if head <= 4 and len(last) > head + 1 else ""
     return [_with_tail(p, tail) for p in parts[:-1]] + [last]
@@ -642,6 +643,8 @@ def _shares_repeated(indicator: str, quantities: Sequence[Quantity]) -> list[str
     return None
 
 
+# Two-character shares after which the rest of the last share is common to all (城镇、农村常住居民…).
+_TWO_CHARACTER_SHARES = frozenset("城镇 农村 城市 乡村 中央 地方 国有 民营 进口 出口 存款 贷款 公办 民办 一般 专项".split())
 _COMPOUND_SHARES_OF = {"存贷款": ("存款", "贷款"), "进出口": ("进口", "出口")}
 # An indicator whose list of figures is one per share without 分别: it names its shares (A和B, 城乡…), or is
 # 存贷款, always given as two figures (进出口 is a total of its own: 接连突破8万亿元、9万亿元).

@@ -31,6 +31,7 @@ _CLOSING_PAREN = re.compile(r"[)）\]】〕]")
 _YEAR_DIGITS = re.compile(r"(1[89]|20)\d\d")
 # A threshold (以上, or 超/过 before the number) and then, close after, what is counted; 总投资14.1亿元的
 # 技改项目 is the projects' total, and 农村/乡村 are not villages counted.
+_CLASS_BEFORE_A_COUNT = re.compile(r"的(?:\d|[县区市镇村乡企园])")
 _RANK_LIST_BEFORE = re.compile(r"第[一二三四五六七八九十\d]+(?:、[一二三四五六七八九十\d]+)*、$")
 _CLASS_NOUN_AFTER = re.compile(r"级?[\u4e00-\u9fff]{0,4}?(?:基地|项目|企业|工程|集群|园区|产业|装置)")
 _CLASS_AFTER = re.compile(r"(以上|及以上)?的?[\u4e00-\u9fff]{0,5}?(项目|企业|集群|台阶|单品|电商|(?<![农乡])村)")
@@ -391,6 +392,8 @@ def _is_not_a_quantity(clause: str, m: re.Match) -> bool:
         cls = _CLASS_AFTER.match(clause, m.end())
         if cls and (cls.group(1) or prev in ("超", "过") or cls.group(2) == "台阶" and prev == "个"):
             return True
+        if prev in ("超", "过") and _CLASS_BEFORE_A_COUNT.match(clause, m.end()):
+            return True  # 销售收入超百亿元的30家企业, 生产总值超200亿元的县达到34个
     # 15分钟便民生活圈, 1小时通勤圈: the reach of a "circle" names it; it is not a time promised.
     if unit in ("分钟", "小时") and _CIRCLE_AFTER.match(clause, m.end()):
         return True
