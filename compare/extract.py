@@ -861,7 +861,9 @@ def _target_rows(report: Any) -> list[list]:
     row_id = _row_ids(getattr(report, "place_key", None) or place, year)
     for sentence in segment_report(text, year):
         part = sentence.part
-        if part == "other" and not _ANY_DIGIT.search(sentence.text):
+        # The glossary's notes define the report's slogans (〔7〕“1530”工程：1个名校长团队培养5个校长…) and
+        # restate its figures: they commit to nothing and are not rows.
+        if part == "other" and (sentence.note or not _ANY_DIGIT.search(sentence.text)):
             continue
         plan = part == "plan"
         sentence_text = _WHITESPACE.sub("", sentence.text)

@@ -41,6 +41,7 @@ class Sentence(NamedTuple):
     section: str   # heading path, e.g. "二、2024年政府工作任务 > (一)…"
     paragraph: int
     period: str | None = None  # for review sentences: "year" (last year's figures), "multi" (a five-year span)
+    note: bool = False         # a note of the report's glossary (〔2〕六大产业：指…), part other
 
 
 class Clause(NamedTuple):
@@ -377,7 +378,7 @@ def segment_report(text: str, year: int | None = None) -> list[Sentence]:
                 if opening_period == "year" or opening_period == "multi" and _SPAN_OF_YEARS.search(opening):
                     period = opening_period
             sentences.append(_new_sentence((words, s + lead, s + lead + len(words), part, section, pno,
-                                            own_period or period)))
+                                            own_period or period, is_note)))
     return sentences
 
 

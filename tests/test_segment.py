@@ -140,3 +140,15 @@ def test_a_late_first_heading_leaves_the_opening_to_its_wording():
     got = parts(text, 1984)
     assert got["国民经济保持良好发展势头。"] == "review" and got["新建学校5所。"] == "plan"
     assert got["一九八三年,全国工业总产值增长10.5%。"] == "review"
+
+
+def test_glossary_notes_are_no_rows():
+    """A note defines a slogan or restates a figure (〔7〕“1530”工程：1个名校长团队培养5个校长): part other,
+    marked as a note, and no row; the commitment it explains still is one."""
+    from compare.extract import targets_from_text
+
+    text = "二、2022年工作安排\n实施“1530”工程〔7〕，培养校长5名。\n〔7〕“1530”工程：1个名校长团队培养5个校长学员，30个教师学员。\n"
+    notes = [s for s in segment_report(text, 2022) if s.part == "other"]
+    assert notes and all(s.note for s in notes)
+    rows = targets_from_text(text, year=2022).to_dicts()
+    assert [r["value"] for r in rows if r["value"] is not None] == [5.0]
