@@ -60,7 +60,7 @@ _CN_NUM = "一二三四五六七八九十"
 _LEVEL1 = re.compile(rf"^\s*(?:[{_CN_NUM}]+、|第[{_CN_NUM}]+部分)")
 _LEVEL2 = re.compile(rf"^\s*[(（][{_CN_NUM}]+[)）]")
 # Unnumbered headings (米易 2022: "2021年工作回顾").
-_KEYWORD_HEADING = re.compile(r"(工作回顾|的回顾|年回顾|工作安排|工作任务|主要任务|目标任务|总体要求|政策取向|工作部署|主要目标|工作建议|"
+_KEYWORD_HEADING = re.compile(r"(工作回顾|的回顾|年回顾|基本总结|工作总结|工作安排|工作任务|主要任务|目标任务|总体要求|政策取向|工作部署|主要目标|工作建议|"
                               r"自身建设|政府工作|主要工作|重点工作|工作及措施|今后五年|未来五年)")
 _PLAN_HEADING_VERB = re.compile(r"\s*[一二三四五六七八九十]+、(?:进一步|继续|积极|大力|切实|全面|坚持|加快|加强|扩大|推进"
                                 r"|推动|深化|实施|促进|提高|做好|抓好|搞好|努力|认真|坚定不移|着力|稳步|依靠|改革|调整|整顿)")
@@ -270,7 +270,7 @@ def segment_report(text: str, year: int | None = None) -> list[Sentence]:
     # Headings that say which part they open: numbered, or a short line of their own (过去五年的回顾,
     # 今后五年的主要任务: national 1983).
     first_heading = re.search(r"(?m)^\s*[一二三四五六七八九十]+、.{0,30}(回顾|任务|安排|工作|目标|要求)", text) or \
-        re.search(r"(?m)^.{0,25}(工作回顾|的回顾|年回顾|工作安排|主要任务|工作任务)[^\n。]{0,12}$", text)
+        re.search(r"(?m)^.{0,25}(工作回顾|的回顾|年回顾|基本总结|工作总结|工作安排|主要任务|工作任务)[^\n。]{0,12}$", text)
     has_headings = first_heading is not None
     # Such a heading only a quarter into the report or later (national 1984: 一、…的主要目标) leaves what
     # comes before it to be judged from its wording, as if there were no headings.
@@ -292,8 +292,10 @@ def segment_report(text: str, year: int | None = None) -> list[Sentence]:
         appendix = _APPENDIX.fullmatch(stripped) if stripped[:2] == "附件" and not in_notes else None
         is_l1 = bool(_LEVEL1.match(paragraph))
         is_l2 = bool(_LEVEL2.match(paragraph))
+        # (Not a sentence of the speech that names its work: 我代表国务院，向大会作政府工作报告，请予审议。)
         is_keyword = not is_l1 and not is_l2 and (appendix is not None or len(stripped) <= 30 and bool(
-            _KEYWORD_HEADING.search(stripped)) and not _SENTENCE_END.search(stripped.rstrip("。")))
+            _KEYWORD_HEADING.search(stripped)) and not _SENTENCE_END.search(stripped.rstrip("。"))
+            and not (stripped.endswith("。") and ("," in stripped or "，" in stripped)))
         if turn is not None and not (is_l1 or is_keyword) and section_part == "review" \
                 and _turns_to_plan(stripped, turn):
             section_part, turn = "plan", None

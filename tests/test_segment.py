@@ -152,3 +152,12 @@ def test_glossary_notes_are_no_rows():
     assert notes and all(s.note for s in notes)
     rows = targets_from_text(text, year=2022).to_dicts()
     assert [r["value"] for r in rows if r["value"] is not None] == [5.0]
+
+
+def test_a_sentence_that_names_the_work_is_no_heading():
+    """我代表国务院，向大会作政府工作报告，请予审议。 and 三是…，主要目标任务如期完成。 are sentences with a comma and
+    a full stop, not headings; 过去五年国内工作的基本总结 is one (national 1988)."""
+    text = ("各位代表！\n我代表国务院，向大会作政府工作报告，请予审议。\n过去五年国内工作的基本总结\n"
+            "全国工业总产值增长14.6%。\n三是坚决打好三大攻坚战，主要目标任务如期完成。\n较大幅度增加财政扶贫资金投入。\n")
+    got = parts(text, 1988)
+    assert got["全国工业总产值增长14.6%。"] == "review" and got["较大幅度增加财政扶贫资金投入。"] == "review"
