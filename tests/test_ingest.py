@@ -224,8 +224,26 @@ def test_decode_bytes_only_raises_ingest_error(data):
 
 
 def test_big5_report_is_read_as_big5(tmp_path):
-    """Traditional-script text in Big5 is not GB18030 mojibake: it decodes as written (the engine reads
-    simplified script, so place and year then come from the manifest or a clear error)."""
+    """Traditional-script text in Big5 is not GB18030 mojibake: it decodes as written (read_report then
+    converts it to simplified script: see the next test)."""
     text = "政府工作報告\n各位代表：\n現在，我代表市人民政府向大會報告工作。經濟發展穩中有進，地區生產總值增長5%。\n"
     raw = decode_bytes(text.encode("big5"))
     assert raw == text
+
+
+def test_a_traditional_report_is_read_in_simplified(tmp_path):
+    """A report written in traditional characters (a Big5 page, or national 1954) is converted to simplified
+    before it is read, so its place, its words (增長, 億元) and its indicators are found."""
+    from compare.extract import extract_targets
+
+    text = ("廣州市海珠區2022年政府工作報告\n——2022年1月10日在廣州市海珠區第十七屆人民代表大會第一次會議上\n"
+            "各位代表：\n現在，我代表區人民政府向大會報告工作。\n二、2022年工作安排\n"
+            "地區生產總值增長6%左右，新建學校12所，完成固定資產投資300億元以上。\n")
+    path = tmp_path / "report.txt"
+    path.write_bytes(text.encode("big5"))
+    report = read_report(path)
+    assert (report.place, report.year) == ("广东省广州市海珠区", 2022)
+    assert "地区生产总值增长6%左右" in report.text
+    rows = [r for r in extract_targets(report).to_dicts() if r["value"] is not None]
+    assert [(r["indicator_key"], r["value"], r["unit"], r["comparator"]) for r in rows] == [
+        ("国内生产总值", 6.0, "%", "~"), ("学校", 12.0, "所", "="), ("固定资产投资", 3e10, "元", ">=")]
