@@ -229,7 +229,7 @@ _PART_OF_A_TOTAL_BEFORE = re.compile(r"(?:工业|农业|产业集聚区|集聚�
 # 粮食 alone is the grain harvest, but not in 粮食安全, 粮食直补, 粮食播种面积, 粮食储备, 粮食单产.
 _NOT_GRAIN_OUTPUT_AFTER = re.compile(r"安全|直补|补贴|购销|储备|种植|播种|面积|单产|价格|收购|流通|加工|能源|和重要农产品")
 # 城乡居民收入比(由3.27缩小至2.93): a ratio, not income (收入比上年增长 compares with last year).
-_SHARE_AFTER = re.compile(r"中?的?(?:比重|比例|占比|贡献率|贡献)|比(?=$|由|从|为|达|缩|降|下降|控制|保持|稳定)")
+_SHARE_AFTER = re.compile(r"(?:增长)?中?的?(?:比重|比例|占比|贡献率|贡献)|比(?=$|由|从|为|达|缩|降|下降|控制|保持|稳定)")
 
 
 @lru_cache(maxsize=1)
@@ -852,6 +852,32 @@ def _read_commitment(ctext: str) -> tuple[str, str, str | None]:
     return indicator, _subject_key(indicator), modality.group() if modality else None
 
 
+@lru_cache(maxsize=1 << 12)
+def _known_shares(indicator: str) -> list[tuple[str, str]] | None:
+    """A commitment without a number about a list of known indicators, one (share, key) for each; None
+    unless every item of the list is one (规模以上工业增加值、…、一般公共预算收入增速高于全省平均水平: four
+    rows, so that each pairs with last year's figure for it).
+
+    >>> _known_shares("规模以上工业增加值、社会消费品零售总额增速高于全省平均水平")
+    [('规模以上工业增加值', '规模以上工业增加值'), ('社会消费品零售总额', '社会消费品零售总额')]
+    >>> _known_shares("进出口回稳向好") is None
+    True
+    """
+    if "、" not in indicator:
+        return None
+    parts = indicator.split("、")
+    keys = [indicator_key(part) for part in parts]
+    known = canonical_keys()
+    if len(parts) < 2 or not all(key in known for key in keys) or len(set(keys)) < len(keys):
+        return None
+    # The last item carries what is promised of them all (增速高于全省平均水平): each share is its name.
+    names = [m.group(1) for m in _synonym_finder().finditer(parts[-1])]
+    if names:
+        longest = max(names, key=len)
+        parts[-1] = parts[-1][:parts[-1].index(longest) + len(longest)]
+    return list(zip(parts, keys))
+
+
 def _target_rows(report: Any) -> list[list]:
     """The rows of one report's target table, each a list in TARGET_COLUMNS order."""
     rows: list[list] = []
@@ -905,9 +931,10 @@ def _target_rows(report: Any) -> list[list]:
                 subject_before = ctext
                 if plan and _is_qualitative(ctext, target_list):
                     indicator, key, modality = _read_commitment(ctext)
-                    rows.append([row_id(ctext, occurrence, 0), *sentence_columns, ctext, indicator, key, None,
-                                 None, None, None, None, modality, deadline, None, None, clause.start, clause.end,
-                                 period])
+                    for index, (share, share_key) in enumerate(_known_shares(indicator) or [(indicator, key)]):
+                        rows.append([row_id(ctext, occurrence, index), *sentence_columns, ctext, share, share_key,
+                                     None, None, None, None, None, modality, deadline, None, None, clause.start,
+                                     clause.end, period])
                 continue
             quantities, modality = reading.quantities, reading.modality
             each = "均" in ctext and _EACH_JUN.search(ctext) is not None or "各" in ctext and _EACH_GE.search(ctext) is not None

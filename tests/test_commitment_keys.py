@@ -65,3 +65,14 @@ def test_a_promise_at_the_end_is_a_commitment(sentence, clause, indicator):
 def test_what_is_done_already_is_no_commitment():
     rows = targets_from_text("二、2024年工作安排\n跑道、田径场等附属工程均已完工。", year=2024).to_dicts()
     assert not [r for r in rows if "完工" in r["text"]]
+
+
+def test_a_commitment_about_several_known_indicators_is_a_row_for_each():
+    """规模以上工业增加值、…、一般公共预算收入增速高于全省平均水平: one row per indicator, so that each continues
+    last year's figure for it (value_removed) instead of four 'dropped'."""
+    rows = targets_from_text("二、2020年工作安排\n规模以上工业增加值、全社会固定资产投资、一般公共预算收入增速高于全省平均水平。\n",
+                             year=2020).to_dicts()
+    assert [(r["indicator"], r["indicator_key"]) for r in rows] == [
+        ("规模以上工业增加值", "规模以上工业增加值"), ("全社会固定资产投资", "固定资产投资"),
+        ("一般公共预算收入", "一般公共预算收入")]
+    assert len({r["id"] for r in rows}) == 3
