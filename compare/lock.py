@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +49,24 @@ def _pid_in(handle) -> int | None:
     return int(text) if text.isdigit() else None
 
 
+def _holder_pid(handle, patience: float = 1.0) -> int | None:
+    """The pid of the lock's holder. It writes it just after it takes the lock, so a rebuild that
+    started at the same moment may find the file still empty: it reads again for up to `patience`
+    seconds (a rebuild takes seconds, so a holder that never writes one has finished meanwhile)."""
+    deadline = time.monotonic() + patience
+    while (pid := _pid_in(handle)) is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return pid
+
+
+def _try_lock(handle) -> bool:
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
 @contextmanager
 def store_lock(store_dir: str | Path, *, wait: bool = False) -> Iterator[HeldLock]:
     """Hold the store's lock for the duration of the block; creates the store folder.
@@ -61,7 +80,9 @@ def store_lock(store_dir: str | Path, *, wait: bool = False) -> Iterator[HeldLoc
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError:
-            raise LockBusy(store_dir, _pid_in(handle)) from None
+            holder = _holder_pid(handle)
+            if holder is not None or not _try_lock(handle):
+                raise LockBusy(store_dir, holder) from None
         previous = _pid_in(handle)
         handle.seek(0)
         handle.truncate()

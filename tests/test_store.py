@@ -375,3 +375,35 @@ def test_temp_files_of_a_killed_page_write_are_cleaned_up(tiny):
     rebuild(corpus, store_dir, site, workers=1)
     assert not any(path.exists() for path in stale)
     assert not list(site.rglob("*.tmp"))
+
+
+def test_a_rebuild_started_at_the_same_moment_names_the_holder(tmp_path):
+    """The holder writes its pid just after it takes the lock: one that finds the file still empty reads
+    again, so the message names the holder (this raced in CI as 'pid unknown')."""
+    import fcntl
+    import threading
+
+    from compare.lock import LOCK_NAME, LockBusy, store_lock
+
+    with open(tmp_path / LOCK_NAME, "a+", encoding="ascii") as holder:
+        fcntl.flock(holder.fileno(), fcntl.LOCK_EX)  # taken; its pid not written yet
+        writer = threading.Timer(0.1, lambda: (holder.write("4242\n"), holder.flush()))
+        writer.start()
+        with pytest.raises(LockBusy) as busy:
+            with store_lock(tmp_path):
+                pass
+        writer.join()
+    assert busy.value.pid == 4242 and "(pid 4242)" in str(busy.value)
+
+
+def test_a_holder_that_leaves_without_naming_itself_does_not_block(tmp_path):
+    import fcntl
+    import threading
+
+    from compare.lock import LOCK_NAME, store_lock
+
+    holder = open(tmp_path / LOCK_NAME, "a+", encoding="ascii")
+    fcntl.flock(holder.fileno(), fcntl.LOCK_EX)
+    threading.Timer(0.1, holder.close).start()  # done before writing its pid
+    with store_lock(tmp_path) as held:
+        assert held.previous_pid is None
