@@ -91,7 +91,8 @@ _LEAD_WORDS = (
     "其中 以及 和 与 及 、 并 同时 使 让 把 将 要 共 累计 预计 初步核算 继续 保持 再 全面 新开工 开工 竣工 培育 引进 "
     "安排 拟安排 拟 计划 发展 提供 帮助 支持 完成了 实现了 对标对表 等 的 带动 办好 发放 筹措 筹集 种植 新开通 开通 "
     "淘汰 创建 连续 用 压减 新增 落实 组织 培训 救助 资助 解决 吸纳 转移 建立 设立 开设 搭建 编制 制定 出台 "
-    "深化 健全 完善 加强 强化 构建 巩固 坚持 探索 配合 全覆盖 推行 年内 我们 重点抓好 突出抓好 抓好 建好 ?"
+    "深化 健全 完善 加强 强化 构建 巩固 坚持 探索 配合 全覆盖 推行 年内 我们 重点抓好 突出抓好 抓好 建好 "
+    "提升 扩大 优化 升级 ?"
 ).split()
 _TAIL_WORDS = (
     "分别 同比 比上年 较上年 年均 平均 增长 下降 提高 降低 增加 减少 上涨 涨幅 增幅 降幅 控制在 达到 达 超过 突破 "
@@ -439,6 +440,20 @@ def _known_key(text: str) -> str | None:
     return key if key != text else None
 
 
+_ACTING_UPS = frozenset(("提升", "扩大"))
+
+
+def _next_number_follows(clause: str, end: int, quantities: Sequence[Quantity]) -> bool:
+    """Whether a quantity of a rate, or any quantity within two characters, follows position `end`."""
+    for q in quantities:
+        if q.start >= end:
+            return q.unit in _RATE_LIKE_UNITS or q.start - end <= 2
+    return False
+
+
+_RATE_LIKE_UNITS = frozenset(("%", "个百分点", "倍", "成", "‰"))
+
+
 def _directions(clause: str, quantities: Sequence[Quantity]) -> tuple[str | None, ...]:
     """For each quantity, the direction of the last verb of change before it: up (增长), down (下降) or None.
 
@@ -447,7 +462,10 @@ def _directions(clause: str, quantities: Sequence[Quantity]) -> tuple[str | None
     >>> _directions("增长5%，下降3%", find_quantities("增长5%，下降3%"))
     ('up', 'down')
     """
-    ups = [m.end() for m in _UP.finditer(clause)]
+    # 改造提升农村公路2500公里, 扩大有效灌溉面积: 提升 and 扩大 act on what is counted (an upgrade, an
+    # expansion); they give a count a direction only right before its number (扩大到500亩 is a level).
+    ups = [m.end() for m in _UP.finditer(clause)
+           if m.group() not in _ACTING_UPS or _next_number_follows(clause, m.end(), quantities)]
     downs = [m.end() for m in _DOWN.finditer(clause)]
     if not ups and not downs and "番" not in clause:
         return (None,) * len(quantities)
@@ -849,7 +867,11 @@ def _read_commitment(ctext: str) -> tuple[str, str, str | None]:
     """A commitment without a number: (what it is about, its key, its firmness word)."""
     indicator = _clean_indicator(ctext) or ctext
     modality = _MODALITY_RE.search(ctext)
-    return indicator, _subject_key(indicator), modality.group() if modality else None
+    key = _subject_key(indicator)
+    at = ctext.find(indicator)
+    if key == indicator and at >= 2 and _CHANGE_VERB_OPENING.fullmatch(ctext, at - 2, at):
+        key = _subject_key(ctext[at - 2:])  # 扩大外贸出口: the verb of change stripped from it acts on 出口
+    return indicator, key, modality.group() if modality else None
 
 
 @lru_cache(maxsize=1 << 12)
