@@ -20,8 +20,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Callable, NamedTuple, Sequence
 
-from compare.quantity import Quantity, could_hold_quantity, find_quantities, parse_number
-from compare.segment import segment_report, split_clauses
+from compare.quantity import SUFFIX_COMPARATOR_WORDS, Quantity, could_hold_quantity, find_quantities, parse_number
+from compare.segment import PLAN_PERIOD_ENDS, segment_report, split_clauses
 
 __all__ = ["TARGET_COLUMNS", "target_schema", "extract_targets", "extract_rows", "table_rows", "targets_from_text",
            "indicator_key", "canonical_keys", "empty_targets"]
@@ -163,7 +163,6 @@ _TARGET_PREFIX_HINT = re.compile(r"目标|要求是|任务是")
 _TARGET_OF = re.compile(r"(?:的)?(?:主要)?(?:预期)?目标(?:是|为).*$")
 
 _DEADLINE_RE = re.compile(r"(?:到|至|在)((?:20|19)\d\d)年|((?:20|19)\d\d)年(?:前|底|末|以前|年底|达到|实现|突破|力争|要)")
-_PLAN_PERIODS = {"十一五": 2010, "十二五": 2015, "十三五": 2020, "十四五": 2025, "十五五": 2030}
 _PERIOD_END_RE = re.compile(r"[“\"]?(十[一二三四五]五)[”\"]?(?:期末|末|时期末)")
 _TARGET_LIST_RE = re.compile(r"预期目标|主要目标|目标是|目标为")
 # Words that name no indicator: the growth or level is of the one named before (较“十三五”末的…增长33.6%).
@@ -350,8 +349,10 @@ def _indicator_for(clause: str, quantities: list[Quantity], k: int) -> tuple[str
     return after, indicator_key(after)
 
 
-# Units of a rate, a change or a span: 保有率提升8个百分点, 五年提升行动: what changes is named before.
-_NOT_COUNTED_UNITS = frozenset(("%", "个百分点", "倍", "成", "‰", "番", "年", None))
+# Units of a rate or a change (提升0.2个百分点), and with them of a span (五年提升行动) or none: what they
+# measure is named before the number, not counted after it.
+_RATE_LIKE_UNITS = frozenset(("%", "个百分点", "倍", "成", "‰"))
+_NOT_COUNTED_UNITS = _RATE_LIKE_UNITS | {"番", "年", None}
 _ENDS_WITH_ACTION = re.compile(f"(?:{'|'.join(sorted(_ACTION_VERBS, key=len, reverse=True))})了?$")
 
 
@@ -451,8 +452,6 @@ def _next_number_follows(clause: str, end: int, quantities: Sequence[Quantity]) 
     return False
 
 
-_RATE_LIKE_UNITS = frozenset(("%", "个百分点", "倍", "成", "‰"))
-
 
 def _directions(clause: str, quantities: Sequence[Quantity]) -> tuple[str | None, ...]:
     """For each quantity, the direction of the last verb of change before it: up (增长), down (下降) or None.
@@ -493,7 +492,7 @@ def _deadline_in(text: str) -> int | None:
     if m:
         return int(m.group(1) or m.group(2))
     m = _PERIOD_END_RE.search(text)
-    return _PLAN_PERIODS[m.group(1)] if m else None
+    return PLAN_PERIOD_ENDS[m.group(1)] if m else None
 
 
 # A five-year plan a heading names: “十五五”时期, “十五”计划, “七五”时期, 展望“十四五”, 第一个五年计划,
@@ -501,7 +500,6 @@ def _deadline_in(text: str) -> int | None:
 _FIVE_YEAR_SECTION = re.compile(
     r"[“\"]?(十[一二三四五]五|十五|[六七八九]五)[”\"]?(?=的|时期|规划|期间|计划|发展|总体|目标|主要|$)"
     r"|第([一二三四五六七八九十]{1,3})个五年(?:计划|规划)|(?:今后|未来)五年")
-_OLD_PLAN_PERIODS = {"六五": 1985, "七五": 1990, "八五": 1995, "九五": 2000, "十五": 2005}
 _CN_DIGITS = str.maketrans("0123456789", "〇一二三四五六七八九")
 
 
@@ -513,7 +511,7 @@ def _plan_end(m: re.Match, year: int) -> int | None:
     """
     name, ordinal = m.group(1), m.group(2)
     if name:
-        return _PLAN_PERIODS.get(name) or _OLD_PLAN_PERIODS[name]
+        return PLAN_PERIOD_ENDS[name]
     if ordinal:
         # The first plan ran 1953-1957, the second to 1962; the third began in 1966 after three years of
         # adjustment, and every plan since has run five years.
@@ -666,7 +664,7 @@ _TWO_CHARACTER_SHARES = frozenset("城镇 农村 城市 乡村 中央 地方 国
 _COMPOUND_SHARES_OF = {"存贷款": ("存款", "贷款"), "进出口": ("进口", "出口")}
 # An indicator whose list of figures is one per share without 分别: it names its shares (A和B, 城乡…), or is
 # 存贷款, always given as two figures (进出口 is a total of its own: 接连突破8万亿元、9万亿元).
-_LISTS_SHARES = re.compile(r"[、和与]|及(?!以[上下])|城乡|存贷款")
+_LISTS_SHARES = re.compile(_SHARE_JOINERS.pattern + "|城乡|存贷款")
 _COMPOUND_SHARES = re.compile("|".join(_COMPOUND_SHARES_OF))
 _THREE_SECTORS = re.compile(r"一[、,，]?二[、,，]?三(?:次)?产(?:业)?")
 
@@ -848,7 +846,7 @@ def _read_clause(ctext: str) -> _ClauseReading | None:
     elif len(stated) == 1 and len(quantities) > 1 and _is_list(ctext, quantities):
         first, last = quantities[0], quantities[-1]
         if first.comparator == stated[0] and not first.raw[:1].isdigit() or \
-                last.comparator == stated[0] and last.raw.endswith(("左右", "以上", "以下", "以内", "上下")):
+                last.comparator == stated[0] and last.raw.endswith(SUFFIX_COMPARATOR_WORDS):
             quantities = [q if q.comparator != "=" else q._replace(comparator=stated[0]) for q in quantities]
     if len(quantities) > 1 and quantities[-1].unit == "个百分点" and "个" in ctext:
         # 分别提高1个和2个百分点: the list's unit is written once, at its end.

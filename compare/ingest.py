@@ -438,8 +438,8 @@ def drop_second_copy(text: str) -> str:
             continue
         cut = second
         for _ in range(10):  # the copy's title, date and dateline lines stand above its address
-            above = text.rfind("\n", 0, cut - 1) + 1
-            if cut == 0 or cut - above > 50 or "。" in text[above:cut]:
+            above = text.rfind("\n", 0, cut - 1) + 1 if cut else 0
+            if not cut or cut - above > 50 or "。" in text[above:cut]:
                 break
             cut = above
         return text[:cut]

@@ -181,12 +181,6 @@ def _section_name(section: str | None) -> str:
 _READ = itemgetter("text", "indicator", "indicator_key", "section", "value", "unit", "direction")
 
 
-def _horizons(rows: list[dict]) -> np.ndarray:
-    """Whether each row is due after its report's year (到2030年…, a five-year plan's targets)."""
-    return np.fromiter((r.get("deadline") is not None and r.get("year") is not None and r["deadline"] > r["year"]
-                        for r in rows), dtype=bool, count=len(rows))
-
-
 def _columns(old: list[dict], new: list[dict]) -> tuple[_Columns, _Columns]:
     # Column by column with map (C loops), not a comprehension per field: ~2x faster on report-sized tables.
     (a_text, a_indicator, a_key, a_section, a_value, a_unit, a_dir), (b_text, b_indicator, b_key, b_section, b_value,
@@ -198,14 +192,16 @@ def _columns(old: list[dict], new: list[dict]) -> tuple[_Columns, _Columns]:
     for side, (text, indicator, key, section, value) in enumerate(((a_text, a_indicator, a_key, a_section, a_value),
                                                                    (b_text, b_indicator, b_key, b_section, b_value))):
         rows = (old, new)[side]
+        # Due years, 0 for none; a row due after its report's year is a multi-year target (到2030年…).
+        deadline = np.fromiter((r.get("deadline") or 0 for r in rows), dtype=np.int64, count=len(rows))
+        year = np.fromiter((r.get("year") or 0 for r in rows), dtype=np.int64, count=len(rows))
         sides.append(_Columns(
             text=list(map(mask_numbers, text)), indicator=[x or "" for x in indicator],
             section=list(map(_section_name, section)), key=keys[side],
             canonical=np.fromiter(map(known.__contains__, key), dtype=bool, count=len(key)),
             numeric=np.fromiter((v is not None for v in value), dtype=bool, count=len(value)),
             value=np.fromiter((np.nan if v is None else v for v in value), dtype=np.float64, count=len(value)),
-            unit=units[side], direction=directions[side], horizon=_horizons(rows),
-            deadline=np.fromiter((r.get("deadline") or 0 for r in rows), dtype=np.int64, count=len(rows))))
+            unit=units[side], direction=directions[side], horizon=(deadline > year) & (year != 0), deadline=deadline))
     return sides[0], sides[1]
 
 

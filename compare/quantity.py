@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-__all__ = ["Quantity", "parse_number", "find_quantities", "could_hold_quantity", "COMPARATORS"]
+__all__ = ["Quantity", "parse_number", "find_quantities", "could_hold_quantity", "COMPARATORS", "SUFFIX_COMPARATOR_WORDS"]
 
 # Precompiled patterns of the hot paths (re's own cache costs ~1.5 µs a call).
 _ARABIC_WITH_MAGNITUDE = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)(万亿|千万|百万|十万|亿|万|千)?")
@@ -29,11 +29,14 @@ _LATIN_OR_PLUS_BEFORE = re.compile(r"[A-Za-z+×*]")
 _HEADING_MARK_AFTER = re.compile(r"[、.．]")
 _CLOSING_PAREN = re.compile(r"[)）\]】〕]")
 _YEAR_DIGITS = re.compile(r"(1[89]|20)\d\d")
+# After an amount past 超/过: 的 and a count or what is counted (超百亿元的30家企业, 超200亿元的县).
+_CLASS_BEFORE_A_COUNT = re.compile(r"的(?:\d|[县区市镇村乡企园])")
+# The 第 of a list of ranks before the last (分别居全省第一、二、三位).
+_RANK_LIST_BEFORE = re.compile(r"第[一二三四五六七八九十\d]+(?:、[一二三四五六七八九十\d]+)*、$")
+# What a size names a class of (千万吨炼化基地, 500亿级产业集群).
+_CLASS_NOUN_AFTER = re.compile(r"级?[\u4e00-\u9fff]{0,4}?(?:基地|项目|企业|工程|集群|园区|产业|装置)")
 # A threshold (以上, or 超/过 before the number) and then, close after, what is counted; 总投资14.1亿元的
 # 技改项目 is the projects' total, and 农村/乡村 are not villages counted.
-_CLASS_BEFORE_A_COUNT = re.compile(r"的(?:\d|[县区市镇村乡企园])")
-_RANK_LIST_BEFORE = re.compile(r"第[一二三四五六七八九十\d]+(?:、[一二三四五六七八九十\d]+)*、$")
-_CLASS_NOUN_AFTER = re.compile(r"级?[\u4e00-\u9fff]{0,4}?(?:基地|项目|企业|工程|集群|园区|产业|装置)")
 _CLASS_AFTER = re.compile(r"(以上|及以上)?的?[\u4e00-\u9fff]{0,5}?(项目|企业|集群|台阶|单品|电商|(?<![农乡])村)")
 _CIRCLE_AFTER = re.compile(r"[\u4e00-\u9fff]{0,6}圈")
 _ROUTE_COUNT_BEFORE = re.compile(r"(?:开通|新开|增开|开行|开辟|新增|共|计|[A-Za-z0-9])$")
@@ -209,6 +212,7 @@ _PREFIX_COMPARATORS = [  # longest first where one contains another
 ]
 _PREFIX_BY_LENGTH = sorted(_PREFIX_COMPARATORS, key=lambda wc: len(wc[0]), reverse=True)
 _SUFFIX_COMPARATORS = [("以上", ">="), ("以内", "<="), ("以下", "<="), ("左右", "~"), ("上下", "~")]
+SUFFIX_COMPARATOR_WORDS = tuple(word for word, _ in _SUFFIX_COMPARATORS)  # written after the number
 
 _ARABIC = r"\d+(?:,\d{3})+(?![\d,])(?:\.\d+)?|\d+(?:\.\d+)?"
 _CN_NUM = f"[{_CN_NUMERAL_CHARS}]+(?:点[〇零一二三四五六七八九]+)?"
@@ -228,21 +232,23 @@ _NUMBER_RE = re.compile(
 _NUMERAL_WORDS = re.compile(
     "一体|一批|一流|一些|一切|一起|一律|一致|一道|一直|一定|一样|一般|一向|一线|一带一路|一站式|一网|一门|一窗|一件事|一张网|一盘棋"
     "|统一|唯一|万一|进一步|第一|之一|其一|一方面|一次性|一是|二是|三是|四是|五是|六是|七是|八是|九是|十是"
-    "|千方百计|万众|百姓|百花|百年|千家万户|三农|两岸|三峡|五四|十分|万物|千亿级|百亿级|万亿级|一把手|一揽子"
+    "|千方百计|万众|百姓|百花|百年|千家万户|三农|两岸|三峡|五四|十分|万物|一把手|一揽子"
     "|两个确立|两个维护|四个意识|四个自信|三公|一号|十大|百强|五年规划|三中全会|四中全会|五中全会|二中全会|六中全会|七中全会"
-    "|一中全会|全会|一次会议|二次会议|三次会议|四次会议|五次会议|六次会议|七次会议|一期|二期|三期|一轮|一手|一环|一带|两翼|一核|多点"
+    "|一中全会|全会|一次会议|二次会议|三次会议|四次会议|五次会议|六次会议|七次会议|一轮|一手|一环|一带|两翼|一核|多点"
     "|个五年|五年计划|几十|几百|几千|几万|数十|数百|数千|数万|十几"
-    "|八项规定|[三四五]位一体|[一二三四五两]年(?:行动|目标|规划)|五项原则|"
-    # The names of campaigns, rules, schools and phrases: 三年攻坚行动, 十年禁渔, 九年一贯制, 学前三年,
-    # 十项规定, 两项补贴, 四项基本原则, 铁人三项, 三轮车, 二轮延包, 千万级单品, 四个现代化.
-    "[一二三四五六七八九十两]年(?:计划|攻坚|禁捕|禁渔|一贯制|倍增|大会战|会战|专项|改革行动|提升行动)|学前[一二三]年|"
-    "[一二三四五六七八九十两]年[“\"]|"
-    "[一二三四五六七八九十两]项(?:规定|改革|战略|补贴|基本原则)|铁人三项|[二三四]轮(?=[二三四]轮|车|摩托)|[一二三]轮(?:延包|土地承包)|"
-    "[十百千万亿]{1,2}级|四个现代化|两个积极性|两个文明|两份答卷|两个市场|两种资源|三个联合公报|八项主张|十万火急|"
-    "[一二三四五六七八九十两]项(?:原则|公报|基本国策|国策|主张)|两个超级大国|[一二三四五六七八九十]+年(?:累计|大变样)|"
-    "新[一二三四五六七八九十]+年|[一二三四五]类(?=重点|项目)|[一二三]级(?:及)?以上(?=天数|医院|公立医院)|"
-    # Phases of a project (南沙港五期), a time before now (五年前), ranks (第一、二、三位).
-    "[四五六七八九十]期|[一二三四五六七八九十两]+年(?:前|以前)|第[一二三四五六七八九十]+(?:、[一二三四五六七八九十]+)+位|[两三双]位数|[一二三四五]类(?:及以上|以上|水|断面)|两个大局|零部件|[二三四五六七八九十]部门"
+    "|[三四五]位一体|[两三双]位数|两个大局|零部件|[二三四五六七八九十]部门"
+    # The names of campaigns, schools, rules and slogans: 三年攻坚行动, 十年禁渔, 三年“倍增”计划, 九年一贯制,
+    # 学前三年, 十项规定, 四项基本原则, 两项补贴, 铁人三项, 四个现代化, 两个市场、两种资源.
+    "|[一二三四五两]年(?:行动|目标|规划)|[一二三四五六七八九十两]年(?:计划|攻坚|禁捕|禁渔|一贯制|倍增|大会战|会战|专项"
+    "|改革行动|提升行动)|[一二三四五六七八九十两]年[“\"]|学前[一二三]年|[一二三四五六七八九十]+年大变样|新[一二三四五六七八九十]+年"
+    "|[一二三四五六七八九十两]项(?:规定|改革|战略|补贴|基本原则|原则|公报|基本国策|国策|主张)|铁人三项"
+    "|四个现代化|两个积极性|两个文明|两份答卷|两个市场|两种资源|三个联合公报|八项主张|两个超级大国|十万火急"
+    # Vehicles and rounds (三轮车, 二轮延包), classes and grades (千万级, 四类重点项目, 二级以上天数), phases of
+    # a project (南沙港五期), ranks (第一、二、三位), spans that are no figure (五年前, 五年累计).
+    "|[二三四]轮(?=[二三四]轮|车|摩托)|[一二三]轮(?:延包|土地承包)|[十百千万亿]{1,2}级"
+    "|[一二三四五]类(?:及以上|以上|水|断面|(?=重点|项目))|[一二三]级(?:及)?以上(?=天数|医院|公立医院)"
+    "|[一二三四五六七八九十]期|第[一二三四五六七八九十]+(?:、[一二三四五六七八九十]+)+位"
+    "|[一二三四五六七八九十两]+年(?:前|以前)|[一二三四五六七八九十]+年累计"
     # 市县乡村四级, 三级消协组织: tiers of an organisation, not a count promised.
     "|[二三四五六]级(?![以左上])(?=[\u4e00-\u9fff])"
     # 三次产业 (the three sectors), 二、三次管网 (secondary and tertiary networks), 二次创业 and 二次供水

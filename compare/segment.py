@@ -19,7 +19,11 @@ import re
 from functools import partial
 from typing import NamedTuple
 
-__all__ = ["Sentence", "Clause", "segment_report", "split_clauses", "heading_part", "plan_turn"]
+__all__ = ["Sentence", "Clause", "segment_report", "split_clauses", "heading_part", "plan_turn", "PLAN_PERIOD_ENDS"]
+
+# The last year of each five-year plan, by the name reports give it (“十五”计划, “十四五”时期).
+PLAN_PERIOD_ENDS = {"六五": 1985, "七五": 1990, "八五": 1995, "九五": 2000, "十五": 2005,
+                    "十一五": 2010, "十二五": 2015, "十三五": 2020, "十四五": 2025, "十五五": 2030}
 
 # Precompiled patterns of the hot paths (re's own cache costs ~1.5 µs a call).
 _YEAR_IN_HEADING = re.compile(r"((?:19|20)\d\d)年")
@@ -27,8 +31,7 @@ _DEADLINE_YEAR = re.compile(r"到\d{4}年|\d{4}年(?:前|底|末)")
 _PLAN_WORDS = re.compile(r"今年|明年|力争|确保|争取|预期目标|目标是|目标为|拟|计划安排")
 # What turns a paragraph that opened on the past back to the plan: a word of the plan itself, the new
 # year, or "must" (各级政府要…), but not 重要/主要/需要.
-_PLAN_TURN_WORDS = re.compile(r"今年|明年|力争|确保|争取|预期目标|目标是|目标为|拟|计划安排|新的一年|今后|下一步"
-                              r"|(?<![重主需纲概必摘只])要(?![求素点件])")
+_PLAN_TURN_WORDS = re.compile(_PLAN_WORDS.pattern + r"|新的一年|今后|下一步|(?<![重主需纲概必摘只])要(?![求素点件])")
 _ADDRESS = re.compile(r"^各位代表[,，]?")
 _REVIEW_OPENING = re.compile(r"\s*(过去(?:的)?一年|过去五年|五年来|一年来|去年|刚刚过去)")
 
@@ -173,7 +176,7 @@ def _turns_to_plan(paragraph: str, turn: re.Pattern) -> bool:
 
 
 # A five-year plan's period named at a sentence's opening: “十四五”时期，… looks back when it has ended.
-_PERIOD_OPENING = re.compile(r"\s*[“\"]?十([一二三四五])五[”\"]?(?:时期|期间|以来)")
+_PERIOD_OPENING = re.compile(r"\s*[“\"]?(十[一二三四五]五)[”\"]?(?:时期|期间|以来)")
 
 
 def _opens_with_past_year(sentence: str, year: int | None) -> bool:
@@ -187,7 +190,7 @@ def _opens_with_past_year(sentence: str, year: int | None) -> bool:
         return False
     period = _PERIOD_OPENING.match(sentence) if "五" in sentence[:8] else None
     if period:
-        return 2010 + 5 * "一二三四五".index(period.group(1)) < year  # its last year (十四五: 2025) is past
+        return PLAN_PERIOD_ENDS[period.group(1)] < year  # its last year (十四五: 2025) is past
     head = sentence[:12]
     if "年" not in head:
         return False
